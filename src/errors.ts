@@ -1,0 +1,105 @@
+/**
+ * The one error hierarchy of the sidecar. Every error carries a stable string `code` (`FPB_ERR_…`) that users
+ * and tests match on; messages may change, codes may not. Modelled on undici's `lib/core/errors.js`.
+ */
+export type ErrorCode =
+  | 'FPB_ERR_CONFIG'
+  | 'FPB_ERR_CLI'
+  | 'FPB_ERR_INVALID_LABEL'
+  | 'FPB_ERR_INVALID_METRIC_NAME'
+  | 'FPB_ERR_EXPOSITION_PARSE'
+  | 'FPB_ERR_FLINK_HTTP'
+  | 'FPB_ERR_FLINK_TIMEOUT'
+  | 'FPB_ERR_FLINK_CONNECT'
+  | 'FPB_ERR_FLINK_RESPONSE'
+  | 'FPB_ERR_INVALID_MATCHER';
+
+/** Base class: `code` is stable, `message` is for humans. */
+export class BridgeError extends Error {
+  readonly code: ErrorCode;
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+    this.name = new.target.name;
+  }
+}
+
+/** A config file or flag that does not validate; `message` names the file, key path and expectation. */
+export class ConfigError extends BridgeError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('FPB_ERR_CONFIG', message, options);
+  }
+}
+
+/** A label name or value that violates the Prometheus data model. */
+export class InvalidLabelError extends BridgeError {
+  constructor(message: string) {
+    super('FPB_ERR_INVALID_LABEL', message);
+  }
+}
+
+/** A metric name that violates `[a-zA-Z_:][a-zA-Z0-9_:]*`. */
+export class InvalidMetricNameError extends BridgeError {
+  constructor(message: string) {
+    super('FPB_ERR_INVALID_METRIC_NAME', message);
+  }
+}
+
+/** Text exposition that does not parse; `line` is 1-based. */
+export class ExpositionParseError extends BridgeError {
+  readonly line: number;
+  constructor(line: number, message: string) {
+    super('FPB_ERR_EXPOSITION_PARSE', `line ${line}: ${message}`);
+    this.line = line;
+  }
+}
+
+/** Flink answered with a non-2xx status. `status` is the HTTP status; `endpoint` the poll-plan endpoint name. */
+export class FlinkHttpError extends BridgeError {
+  readonly status: number;
+  readonly endpoint: string;
+  constructor(endpoint: string, status: number, bodySnippet: string) {
+    super('FPB_ERR_FLINK_HTTP', `${endpoint}: Flink REST answered HTTP ${status}${bodySnippet ? `: ${bodySnippet}` : ''}`);
+    this.status = status;
+    this.endpoint = endpoint;
+  }
+}
+
+/** A Flink REST request took longer than `flink.timeout` (headers or body). */
+export class FlinkTimeoutError extends BridgeError {
+  readonly endpoint: string;
+  constructor(endpoint: string, timeoutMs: number, options?: { cause?: unknown }) {
+    super('FPB_ERR_FLINK_TIMEOUT', `${endpoint}: no complete answer from Flink REST within ${timeoutMs} ms`, options);
+    this.endpoint = endpoint;
+  }
+}
+
+/** The Flink REST API could not be reached (connection refused, reset, DNS, TLS). */
+export class FlinkConnectError extends BridgeError {
+  readonly endpoint: string;
+  constructor(endpoint: string, message: string, options?: { cause?: unknown }) {
+    super('FPB_ERR_FLINK_CONNECT', `${endpoint}: cannot reach Flink REST: ${message}`, options);
+    this.endpoint = endpoint;
+  }
+}
+
+/** Flink answered 2xx with a body that is not the JSON shape we expect (HTML, truncated JSON, wrong fields). */
+export class FlinkResponseError extends BridgeError {
+  readonly endpoint: string;
+  constructor(endpoint: string, message: string) {
+    super('FPB_ERR_FLINK_RESPONSE', `${endpoint}: unexpected Flink REST response: ${message}`);
+    this.endpoint = endpoint;
+  }
+}
+
+/**
+ * A PromQL-style label matcher that cannot be used: an operator other than `=`, `!=`, `=~`, `!~`, or a regex
+ * that does not compile under RE2 syntax. `matcher` is the offending matcher rendered as `name op "value"`.
+ */
+export class InvalidMatcherError extends BridgeError {
+  readonly matcher: string;
+  constructor(matcher: string, message: string, options?: { cause?: unknown }) {
+    super('FPB_ERR_INVALID_MATCHER', `invalid matcher ${matcher}: ${message}`, options);
+    this.matcher = matcher;
+  }
+}

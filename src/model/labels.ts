@@ -1,0 +1,83 @@
+import { InvalidLabelError } from '../errors.js';
+import { METRIC_NAME_LABEL, isValidLabelName } from './names.js';
+
+/** A plain label record, e.g. `{ __name__: 'flink_up' }`. */
+export type LabelRecord = Readonly<Record<string, string>>;
+
+const SEP = '\u0000';
+
+/**
+ * An immutable label set: names sorted (byte order, like Prometheus `labels.Labels`), empty values dropped
+ * (Prometheus treats an empty value as an absent label). `key` is a canonical string, unique per label set, used
+ * as the map key for series identity. Instances come from {@link labelSet} / {@link LabelSet.from}; the store
+ * interns them, so two series with equal labels share one instance.
+ */
+export class LabelSet {
+  readonly names: readonly string[];
+  readonly values: readonly string[];
+  /** Canonical identity: `name\0value\0name\0value…`. */
+  readonly key: string;
+
+  private constructor(names: string[], values: string[]) {
+    this.names = names;
+    this.values = values;
+    let key = '';
+    for (let i = 0; i < names.length; i++) key += names[i] + SEP + values[i] + SEP;
+    this.key = key;
+  }
+
+  /**
+   * Builds a label set from a record. Drops empty values; throws {@link InvalidLabelError}
+   * (`FPB_ERR_INVALID_LABEL`) for a label name outside `[a-zA-Z_][a-zA-Z0-9_]*`.
+   */
+  static from(record: LabelRecord): LabelSet {
+    const names = Object.keys(record).filter((n) => record[n] !== '' && record[n] !== undefined);
+    names.sort(compareNames);
+    const values: string[] = [];
+    for (const n of names) {
+      if (!isValidLabelName(n)) throw new InvalidLabelError(`invalid label name ${JSON.stringify(n)}`);
+      values.push(record[n] as string);
+    }
+    return new LabelSet(names, values);
+  }
+
+  /** Value of `name`, or undefined when absent. Binary search: label sets are small and sorted. */
+  get(name: string): string | undefined {
+    let lo = 0;
+    let hi = this.names.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const n = this.names[mid] as string;
+      if (n === name) return this.values[mid];
+      if (n < name) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return undefined;
+  }
+
+  /** The `__name__` value, or '' when the set has none. */
+  get metricName(): string {
+    return this.get(METRIC_NAME_LABEL) ?? '';
+  }
+
+  /** A copy as a plain record. */
+  toRecord(): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (let i = 0; i < this.names.length; i++) out[this.names[i] as string] = this.values[i] as string;
+    return out;
+  }
+
+  /** A new set with `name` set to `value` (or removed when `value` is ''). */
+  with(name: string, value: string): LabelSet {
+    return LabelSet.from({ ...this.toRecord(), [name]: value });
+  }
+}
+
+function compareNames(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Shorthand: `labelSet('flink_up', { host: 'a' })`. Same errors as {@link LabelSet.from}. */
+export function labelSet(metricName: string, labels: LabelRecord = {}): LabelSet {
+  return LabelSet.from({ ...labels, [METRIC_NAME_LABEL]: metricName });
+}

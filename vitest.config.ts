@@ -1,0 +1,9 @@
+import { defineConfig } from 'vitest/config';
+
+// Fast tests: no Flink, no Prometheus binaries. `npm test`.
+export default defineConfig({
+  test: {
+    include: ['test/unit/**/*.test.ts'],
+    testTimeout: 20_000,
+  },
+});
