@@ -1,0 +1,106 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { RestRequestObserver } from '../sources/flink/rest-client.js';
+
+/**
+ * The sidecar's own metrics (`flink_bridge_*`), kept in a prom-client registry apart from the series store and
+ * appended to `/metrics`. One instance per process (the only allowed singleton-like object, DESIGN.md §4), passed
+ * explicitly to the components that record into it.
+ */
+export class SelfMetrics implements RestRequestObserver {
+  /** Text 0.0.4 view. The same metric objects are also registered in the OpenMetrics view: prom-client fixes the
+   * content type per registry, and switching it per request would race between concurrent scrapes. */
+  readonly registry = new Registry();
+  readonly openMetricsRegistry = openMetricsRegistry();
+  private readonly registries = [this.registry, this.openMetricsRegistry];
+
+  readonly restRequests = new Counter({
+    name: 'flink_bridge_rest_requests_total',
+    help: 'HTTP attempts to the Flink REST API, retries included, by poll-plan endpoint and outcome (HTTP status, timeout, connect, invalid).',
+    labelNames: ['endpoint', 'code'] as const,
+    registers: this.registries,
+  });
+  readonly restRequestDuration = new Histogram({
+    name: 'flink_bridge_rest_request_duration_seconds',
+    help: 'Duration of HTTP attempts to the Flink REST API, by poll-plan endpoint.',
+    labelNames: ['endpoint'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: this.registries,
+  });
+  readonly pollDuration = new Histogram({
+    name: 'flink_bridge_poll_duration_seconds',
+    help: 'Duration of complete Flink REST poll cycles.',
+    buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: this.registries,
+  });
+  readonly pollCycles = new Counter({
+    name: 'flink_bridge_poll_cycles_total',
+    help: 'Flink REST poll cycles, by result (success: every endpoint answered; partial: some endpoints failed; unreachable: /overview failed).',
+    labelNames: ['result'] as const,
+    registers: this.registries,
+  });
+  readonly pollRequests = new Gauge({
+    name: 'flink_bridge_poll_requests',
+    help: 'HTTP requests made by the last poll cycle (retries included); O(jobs + vertices + TaskManagers), see README.',
+    registers: this.registries,
+  });
+  readonly pollRequestsExpected = new Gauge({
+    name: 'flink_bridge_poll_requests_planned',
+    help: 'Requests the request-count formula predicts for the last cycle without discovery, exceptions or retries: 4 + T + sum over polled jobs of (3 + V_running).',
+    registers: this.registries,
+  });
+  readonly endpointErrors = new Counter({
+    name: 'flink_bridge_poll_endpoint_errors_total',
+    help: 'Poll-plan endpoints that failed in a cycle (their series are missing for that cycle), by endpoint and error code.',
+    labelNames: ['endpoint', 'code'] as const,
+    registers: this.registries,
+  });
+  readonly aggregatedEmpty = new Counter({
+    name: 'flink_bridge_aggregated_metrics_empty_total',
+    help: 'Aggregated subtask-metric answers that came back empty although ids were requested (one id unknown to Flink empties the whole answer); names are re-discovered.',
+    registers: this.registries,
+  });
+  readonly samplesIngested = new Counter({
+    name: 'flink_bridge_samples_ingested_total',
+    help: 'Samples appended to the series store, by source.',
+    labelNames: ['source'] as const,
+    registers: this.registries,
+  });
+  readonly storeSeries = new Gauge({
+    name: 'flink_bridge_store_series',
+    help: 'Series held in the in-memory series store.',
+    registers: this.registries,
+  });
+  readonly storeSamples = new Gauge({
+    name: 'flink_bridge_store_samples',
+    help: 'Samples held in the in-memory series store.',
+    registers: this.registries,
+  });
+  readonly lastPollSuccess = new Gauge({
+    name: 'flink_bridge_last_poll_success_timestamp_seconds',
+    help: 'Unix time of the last poll cycle in which the Flink REST API answered.',
+    registers: this.registries,
+  });
+
+  constructor(options: { processMetrics?: boolean } = {}) {
+    if (options.processMetrics ?? true) {
+      collectDefaultMetrics({ register: this.registry, prefix: 'flink_bridge_' });
+      collectDefaultMetrics({ register: this.openMetricsRegistry, prefix: 'flink_bridge_' });
+    }
+  }
+
+  /** Self-metrics exposition in the given format (OpenMetrics output ends with `# EOF`). */
+  render(format: 'text' | 'openmetrics'): Promise<string> {
+    return format === 'openmetrics' ? this.openMetricsRegistry.metrics() : this.registry.metrics();
+  }
+
+  onRequest(endpoint: string, outcome: string, durationSeconds: number): void {
+    this.restRequests.inc({ endpoint, code: outcome });
+    this.restRequestDuration.observe({ endpoint }, durationSeconds);
+  }
+}
+
+function openMetricsRegistry(): Registry<typeof Registry.OPENMETRICS_CONTENT_TYPE> {
+  const r = new Registry<typeof Registry.OPENMETRICS_CONTENT_TYPE>();
+  r.setContentType(Registry.OPENMETRICS_CONTENT_TYPE);
+  return r;
+}

@@ -1,0 +1,151 @@
+import type { Logger } from '../../log/logger.js';
+import type { SelfMetrics } from '../../self/metrics.js';
+import type { SeriesStore } from '../../store/types.js';
+import { deriveWindowed, type WindowSpec } from '../../windows/derive.js';
+import { mapPollOutcome } from './mapping.js';
+import { MetricNameCache } from './metric-names.js';
+import { ExceptionTracker, runPollCycle, type PollOutcome, type PollState, type RestGetter } from './poll-cycle.js';
+
+/** Store sources written by the poller. */
+export const FLINK_REST_SOURCE = 'flink-rest';
+export const DERIVED_SOURCE = 'derived';
+
+/** What the poller needs; built by the app from the frozen config. */
+export interface FlinkPollerOptions {
+  readonly rest: RestGetter & { readonly requestCount: number; resetRequestCount(): void };
+  readonly store: SeriesStore;
+  readonly self: SelfMetrics;
+  readonly logger: Logger;
+  readonly pollIntervalMs: number;
+  readonly windows: readonly WindowSpec[];
+  readonly exceptionsIntervalMs: number;
+  readonly metricNamesRefreshIntervalMs: number;
+  readonly nowMs?: () => number;
+}
+
+/** Flink lines whose REST API this sidecar was tested against (recorded fixtures and e2e runs). */
+const TESTED_VERSION = /^(1\.(1[5-9]|20)|2\.[0-3])(\.|$)/;
+
+/**
+ * Runs the poll cycle every `pollIntervalMs`, writes the `flink-rest` snapshot and the windowed `derived` snapshot
+ * into the store, and records self-metrics. Cycles never overlap: a cycle that outlasts the interval delays the next
+ * one (counted as the cycle's duration, not queued). `stop()` lets the cycle in flight finish, then resolves.
+ */
+export class FlinkPoller {
+  private readonly state: PollState;
+  private readonly now: () => number;
+  private timer: NodeJS.Timeout | undefined;
+  private inFlight: Promise<void> | undefined;
+  private stopped = true;
+  private completedCycles = 0;
+  private lastReachable: boolean | undefined;
+  private lastOutcome: PollOutcome | undefined;
+  private warnedVersion: string | undefined;
+
+  constructor(private readonly opts: FlinkPollerOptions) {
+    this.now = opts.nowMs ?? Date.now;
+    this.state = {
+      names: new MetricNameCache(opts.metricNamesRefreshIntervalMs),
+      checkpointIntervals: new Map(),
+      exceptions: new ExceptionTracker(),
+    };
+  }
+
+  /** True once the first poll cycle has finished (whatever Flink answered: `flink_up 0` is data too). */
+  get ready(): boolean {
+    return this.completedCycles > 0;
+  }
+
+  /** The newest cycle's outcome, for the status page and tests. */
+  get latest(): PollOutcome | undefined {
+    return this.lastOutcome;
+  }
+
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    this.schedule(0);
+  }
+
+  /** Stops scheduling and waits for the cycle in flight. Idempotent. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.inFlight;
+  }
+
+  /** Runs one cycle now (used by start's loop and by tests). Never rejects. */
+  async pollOnce(): Promise<PollOutcome> {
+    const { rest, store, self, logger } = this.opts;
+    const started = performance.now();
+    rest.resetRequestCount();
+    const outcome = await runPollCycle({
+      rest,
+      state: this.state,
+      nowMs: this.now,
+      exceptionsIntervalMs: this.opts.exceptionsIntervalMs,
+      logger,
+      onAggregatedEmpty: () => self.aggregatedEmpty.inc(),
+    });
+    const t = outcome.startedAtMs;
+    const restSamples = mapPollOutcome(outcome);
+    store.appendSnapshot(FLINK_REST_SOURCE, t, restSamples);
+    const derived = deriveWindowed(store, t, this.opts.windows);
+    store.appendSnapshot(DERIVED_SOURCE, t, derived);
+
+    const seconds = (performance.now() - started) / 1000;
+    self.pollDuration.observe(seconds);
+    self.pollRequests.set(rest.requestCount);
+    self.pollRequestsExpected.set(outcome.plannedRequests);
+    self.samplesIngested.inc({ source: FLINK_REST_SOURCE }, restSamples.length);
+    self.samplesIngested.inc({ source: DERIVED_SOURCE }, derived.length);
+    self.storeSeries.set(store.seriesCount);
+    self.storeSamples.set(store.sampleCount);
+    for (const f of outcome.failures) self.endpointErrors.inc({ endpoint: f.endpoint, code: f.code });
+    self.pollCycles.inc({ result: !outcome.reachable ? 'unreachable' : outcome.failures.length > 0 ? 'partial' : 'success' });
+    if (outcome.reachable) self.lastPollSuccess.set(Date.now() / 1000);
+    this.log(outcome, seconds, rest.requestCount, restSamples.length + derived.length);
+    this.lastOutcome = outcome;
+    this.completedCycles++;
+    return outcome;
+  }
+
+  private log(outcome: PollOutcome, seconds: number, requests: number, samples: number): void {
+    const { logger } = this.opts;
+    if (this.lastReachable !== outcome.reachable) {
+      if (outcome.reachable) logger.info({ version: outcome.config?.['flink-version'] }, 'Flink REST API reachable');
+      else logger.warn({ err: outcome.failures[0]?.message }, 'Flink REST API unreachable; serving flink_up 0');
+      this.lastReachable = outcome.reachable;
+    }
+    const version = outcome.config?.['flink-version'];
+    if (version && version !== this.warnedVersion && !TESTED_VERSION.test(version)) {
+      logger.warn({ version }, 'untested Flink version; polling with the 2.x response shapes');
+      this.warnedVersion = version;
+    }
+    const fields = { duration_seconds: Number(seconds.toFixed(3)), requests, samples, failures: outcome.failures.length };
+    if (outcome.reachable && outcome.failures.length > 0) {
+      const first = outcome.failures[0];
+      logger.warn({ ...fields, endpoint: first?.endpoint, code: first?.code, err: first?.message }, 'poll finished with endpoint errors');
+    } else {
+      logger.debug(fields, 'poll finished');
+    }
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      const started = this.now();
+      this.inFlight = this.pollOnce()
+        .then(
+          () => undefined,
+          (e: unknown) => this.opts.logger.error({ err: e instanceof Error ? e.stack : String(e) }, 'poll cycle crashed'),
+        )
+        .finally(() => {
+          this.inFlight = undefined;
+          const elapsed = this.now() - started;
+          this.schedule(Math.max(0, this.opts.pollIntervalMs - elapsed));
+        });
+    }, delayMs);
+  }
+}
