@@ -103,3 +103,10 @@ export class InvalidMatcherError extends BridgeError {
     this.matcher = matcher;
   }
 }
+
+/** A bad command-line flag or argument (unknown flag, malformed value); the CLI prints it and exits 1. */
+export class CliError extends BridgeError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('FPB_ERR_CLI', message, options);
+  }
+}

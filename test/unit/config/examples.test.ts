@@ -1,0 +1,40 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { configWarnings, loadConfigFile } from '../../../src/config/load.js';
+import { checkBasicAuth, loadWebConfig } from '../../../src/config/web-config.js';
+
+const EXAMPLES = join(import.meta.dirname, '..', '..', '..', 'examples');
+
+describe('examples/config.yml', () => {
+  const path = join(EXAMPLES, 'config.yml');
+
+  it('is valid and has no warnings', () => {
+    const c = loadConfigFile(path);
+    expect(c.flink.basicAuth).toEqual({ username: 'monitoring', password: 'change-me' });
+    expect(c.flink.tls?.ca).toContain('BEGIN CERTIFICATE');
+    expect(configWarnings(c)).toEqual([]);
+  });
+
+  it('mentions every key the schema accepts', () => {
+    const text = readFileSync(path, 'utf8');
+    const keys = [
+      'global', 'poll_interval', 'evaluation_interval', 'windows', 'external_labels',
+      'flink', 'rest_url', 'timeout', 'concurrency', 'retries', 'retry_backoff', 'exceptions_interval',
+      'metric_names_refresh_interval', 'fetcher_update_interval',
+      'basic_auth', 'username', 'password', 'password_file',
+      'authorization', 'type', 'credentials', 'credentials_file',
+      'tls_config', 'ca_file', 'cert_file', 'key_file', 'server_name', 'insecure_skip_verify',
+    ];
+    for (const key of keys) expect(text, key).toMatch(new RegExp(`^\\s*#?\\s*${key}:`, 'm'));
+  });
+});
+
+describe('examples/web-config.yml', () => {
+  it('is valid; its demo user logs in with "change-me"', () => {
+    const w = loadWebConfig(join(EXAMPLES, 'web-config.yml'));
+    expect(w.tls?.cert).toContain('BEGIN CERTIFICATE');
+    const header = `Basic ${Buffer.from('prometheus:change-me').toString('base64')}`;
+    expect(checkBasicAuth(w, header)).toBe(true);
+  });
+});
