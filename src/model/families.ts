@@ -33,6 +33,7 @@ export const F = {
   clusterJobs: f('flink_cluster_jobs', 'gauge', 'Jobs Flink lists (finished ones until jobstore expiry), by JobStatus.', { labels: ['state'] }),
   // job
   jobState: f('flink_job_state', 'gauge', 'One series per JobStatus value; 1 for the current state of the job, 0 for the others.', { labels: [...JOB, 'state'] }),
+  jobTasks: f('flink_job_tasks', 'gauge', 'Subtasks of the job by ExecutionState (a RUNNING job waiting for slots shows its tasks in CREATED/SCHEDULED).', { labels: [...JOB, 'state'] }),
   jobUptime: f('flink_job_uptime_seconds', 'gauge', 'Seconds since the job last switched to RUNNING; 0 when it is not running (Flink uptime/runningTime semantics).', { unit: 'seconds', labels: JOB }),
   jobRestarts: f('flink_job_restarts_total', 'counter', 'Restarts of the job since it was submitted (Flink numRestarts; fullRestarts on 1.15–1.16).', { labels: JOB }),
   jobSourceRate: f('flink_job_source_records_per_second', 'gauge', 'Records emitted by the source vertices of the job per second: sum of rate(flink_task_records_out_total[window]) over source vertices.', { labels: [...JOB, 'window'] }),

@@ -61,6 +61,7 @@ function mapJob(job: JobPoll, t: number, emit: Emit): void {
   if (detail) {
     const now = detail.now ?? t;
     const runningSince = detail.timestamps?.RUNNING;
+    for (const [state, n] of Object.entries(detail['status-counts'] ?? {})) emit(F.jobTasks, { ...jobLabels, state }, n);
     emit(F.jobUptime, jobLabels, job.state === 'RUNNING' && runningSince !== undefined && runningSince > 0 ? Math.max(0, now - runningSince) / 1000 : 0);
   }
   const restarts = job.metrics?.get('numRestarts') ?? job.metrics?.get('fullRestarts');

@@ -69,6 +69,7 @@ export const jobDetailSchema = z.looseObject({
   now: optionalNumber,
   'start-time': optionalNumber,
   timestamps: z.record(z.string(), z.unknown().transform((v) => parseFlinkNumber(v))).optional(),
+  'status-counts': z.record(z.string(), z.unknown().transform((v) => parseFlinkNumber(v))).optional(),
   vertices: z.array(
     z.looseObject({
       id: z.string(),
@@ -164,12 +165,16 @@ export type TaskManagers = z.infer<typeof taskManagersSchema>;
 
 /**
  * Validates `body` against `schema`; throws FlinkResponseError (`FPB_ERR_FLINK_RESPONSE`) naming the endpoint and
- * the first failing JSON path, e.g. `/jobs/:jid: unexpected Flink REST response: vertices[0].parallelism: expected a number`.
+ * the first failing JSON path, e.g. `/jobs/:jid: unexpected Flink REST response: vertices[0].parallelism: expected a number`
+ * (a leading array index is written `[0].id`).
  */
 export function parseResponse<S extends z.ZodType>(schema: S, body: unknown, endpoint: string): z.output<S> {
   const result = schema.safeParse(body);
   if (result.success) return result.data;
   const issue = result.error.issues[0];
-  const path = issue && issue.path.length > 0 ? issue.path.map(String).join('.') : '(root)';
+  const path =
+    issue && issue.path.length > 0
+      ? issue.path.map((k, i) => (typeof k === 'number' ? `[${k}]` : i === 0 ? String(k) : `.${String(k)}`)).join('')
+      : '(root)';
   throw new FlinkResponseError(endpoint, `${path}: ${issue?.message ?? 'invalid'}`);
 }

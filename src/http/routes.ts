@@ -1,0 +1,94 @@
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import compression from 'compression';
+import type { Logger } from '../log/logger.js';
+import type { SelfMetrics } from '../self/metrics.js';
+import type { SeriesStore } from '../store/types.js';
+import { negotiateFormat, writeExposition } from '../exposition/index.js';
+
+/** What the HTTP layer reads; the app wires it. */
+export interface HttpDeps {
+  readonly store: SeriesStore;
+  readonly self: SelfMetrics;
+  readonly logger: Logger;
+  /** True once the first poll cycle finished. */
+  readonly ready: () => boolean;
+  /** Basic-auth check from `--web.config.file`; absent ⇒ no auth. */
+  readonly authorize?: (authorizationHeader: string | undefined) => boolean;
+  /** Present only with `--web.enable-lifecycle`: re-reads the config file; rejects with a ConfigError message. */
+  readonly reload?: () => Promise<void>;
+  /** Short facts for the landing page. */
+  readonly status: () => { flinkUp: boolean; restUrl: string; version?: string; jobs: number };
+}
+
+/**
+ * Routes of DESIGN.md §3 "HTTP" built at this stage: `GET /metrics` (text 0.0.4 or OpenMetrics by `Accept`, gzip
+ * by `Accept-Encoding`), `GET /-/healthy`, `GET /-/ready` (503 until the first poll finished), `POST|PUT /-/reload`
+ * (only with `--web.enable-lifecycle`, like Prometheus; 403 otherwise) and a small landing page at `/`.
+ */
+export function createHttpApp(deps: HttpDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  if (deps.authorize) {
+    const authorize = deps.authorize;
+    app.use((req: Request, res: Response, next: NextFunction) => {
+      if (authorize(req.headers.authorization)) return next();
+      res.set('WWW-Authenticate', 'Basic').status(401).type('text/plain').send('Unauthorized\n');
+    });
+  }
+  app.use(compression());
+
+  app.get('/metrics', async (req: Request, res: Response) => {
+    const { format, contentType } = negotiateFormat(req.headers.accept);
+    try {
+      const extra = await deps.self.render(format);
+      const body = writeExposition(deps.store, { format, extra, output: 'buffer' });
+      res.status(200).set('Content-Type', contentType).send(body);
+    } catch (e) {
+      deps.logger.error({ err: e instanceof Error ? e.stack : String(e) }, 'rendering /metrics failed');
+      res.status(500).type('text/plain').send('error rendering metrics\n');
+    }
+  });
+
+  app.get('/-/healthy', (_req: Request, res: Response) => {
+    res.status(200).type('text/plain').send('Flink Prometheus Bridge is Healthy.\n');
+  });
+  app.get('/-/ready', (_req: Request, res: Response) => {
+    if (deps.ready()) res.status(200).type('text/plain').send('Flink Prometheus Bridge is Ready.\n');
+    else res.status(503).type('text/plain').send('Flink Prometheus Bridge is not ready: the first Flink poll has not finished.\n');
+  });
+  const reload = async (_req: Request, res: Response): Promise<void> => {
+    if (!deps.reload) {
+      res.status(403).type('text/plain').send('Lifecycle API is not enabled.\n');
+      return;
+    }
+    try {
+      await deps.reload();
+      res.status(200).type('text/plain').send('');
+    } catch (e) {
+      res.status(500).type('text/plain').send(`failed to reload config: ${e instanceof Error ? e.message : String(e)}\n`);
+    }
+  };
+  app.post('/-/reload', reload);
+  app.put('/-/reload', reload);
+
+  app.get('/', (_req: Request, res: Response) => {
+    const s = deps.status();
+    res
+      .status(200)
+      .type('text/html')
+      .send(
+        `<!doctype html><html><head><meta charset="utf-8"><title>Flink Prometheus Bridge</title></head><body>` +
+          `<h1>Flink Prometheus Bridge</h1>` +
+          `<p>Flink REST API <code>${escapeHtml(s.restUrl)}</code>: ${s.flinkUp ? 'reachable' : '<b>unreachable</b>'}` +
+          `${s.version ? `, Flink ${escapeHtml(s.version)}` : ''}, ${s.jobs} job(s) listed.</p>` +
+          `<ul><li><a href="metrics">/metrics</a></li><li><a href="-/healthy">/-/healthy</a></li><li><a href="-/ready">/-/ready</a></li></ul>` +
+          `</body></html>\n`,
+      );
+  });
+  return app;
+}
+
+function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}

@@ -1,0 +1,203 @@
+import { execFile } from 'node:child_process';
+import { resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startPrometheus, type RunningPrometheus } from '../support/prometheus.js';
+import { startSidecar, type RunningSidecar } from '../support/sidecar.js';
+import { parseSamples, type ScrapedSample } from '../support/metrics.js';
+
+/**
+ * End-to-end against a real Flink (scripts/flink.sh: JobManager + TaskManager from the PyPI distribution, plain java)
+ * of the line in FLINK_LINE (1.20 or 2), running the demo job (datagen source → keyed event-time window → sink,
+ * checkpoints every 10 s), with the built sidecar polling it and a real Prometheus scraping the sidecar.
+ */
+const exec = promisify(execFile);
+const ROOT = resolve(import.meta.dirname, '../..');
+const LINE = process.env['FLINK_LINE'] ?? '2';
+const REST_PORT = process.env['FLINK_REST_PORT'] ?? '18081';
+const REST_URL = `http://127.0.0.1:${REST_PORT}`;
+const POLL_S = 5;
+// Flink's MetricFetcher refreshes every 10 s by default; 2 s makes 1m rates smooth enough to compare with Prometheus.
+// A 10 s restart delay keeps the job in RESTARTING long enough for a 5 s poll to see it leave RUNNING.
+const FLINK_ENV = {
+  ...process.env,
+  FLINK_LINE: LINE,
+  FLINK_REST_PORT: REST_PORT,
+  FLINK_EXTRA_CONF: 'metrics.fetcher.update-interval: 2000',
+  FLINK_RESTART_DELAY: '10 s',
+};
+
+async function flink(...args: string[]): Promise<string> {
+  const { stdout } = await exec('bash', [resolve(ROOT, 'scripts/flink.sh'), ...args], { env: FLINK_ENV, cwd: ROOT, maxBuffer: 16 * 1024 * 1024 });
+  return stdout.trim();
+}
+
+let sidecar: RunningSidecar;
+let prometheus: RunningPrometheus;
+let jobId = '';
+/** Every /metrics answer of the test is checked for negative rates and out-of-range ratios. */
+const rateViolations: string[] = [];
+
+async function scrape(): Promise<ScrapedSample[]> {
+  const r = await sidecar.get('/metrics');
+  expect(r.status).toBe(200);
+  const samples = parseSamples(r.body);
+  for (const s of samples) {
+    if (s.name.endsWith('_per_second') && !(s.value >= 0)) rateViolations.push(`${s.name}${JSON.stringify(s.labels)} ${s.value}`);
+    if (/^flink_task_(busy|backpressured|idle)_ratio$/.test(s.name) && !(s.value >= 0 && s.value <= 1)) {
+      rateViolations.push(`${s.name}${JSON.stringify(s.labels)} ${s.value}`);
+    }
+  }
+  return samples;
+}
+
+function find(samples: ScrapedSample[], name: string, labels: Record<string, string> = {}): ScrapedSample[] {
+  return samples.filter((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v));
+}
+
+function value(samples: ScrapedSample[], name: string, labels: Record<string, string> = {}): number | undefined {
+  return find(samples, name, labels)[0]?.value;
+}
+
+/** Polls `check` (which throws or returns false while unmet) until it passes or `timeoutMs` elapses. */
+async function eventually<T>(what: string, timeoutMs: number, check: () => Promise<T | false>): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const r = await check();
+      if (r !== false) return r;
+      last = 'condition false';
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${last instanceof Error ? last.message : String(last)}`);
+    await new Promise((r) => setTimeout(r, 2000));
+  }
+}
+
+describe(`sidecar against a real Flink ${LINE}`, () => {
+  beforeAll(async () => {
+    await flink('stop');
+    await flink('start');
+    jobId = await flink('submit-job', '--new');
+    await flink('wait-running', jobId);
+    sidecar = await startSidecar({
+      restUrl: REST_URL,
+      configYaml: `global:\n  poll_interval: ${POLL_S}s\n  windows: [1m, 5m, 15m]\nflink:\n  timeout: 5s\n  fetcher_update_interval: 2s\n  exceptions_interval: 10s\n`,
+    });
+    prometheus = await startPrometheus({
+      configYaml: `global:\n  scrape_interval: ${POLL_S}s\nscrape_configs:\n  - job_name: bridge\n    static_configs:\n      - targets: ['127.0.0.1:${sidecar.port}']\n`,
+    });
+  });
+
+  afterAll(async () => {
+    await prometheus?.stop();
+    if (sidecar) {
+      const code = await sidecar.stop();
+      if (code !== 0) console.error(sidecar.output());
+    }
+    await flink('stop');
+  });
+
+  it('shows the running job with windowed rates, ratios and checkpoint age', async () => {
+    const samples = await eventually('derived metrics of the running job', 120_000, async () => {
+      const s = await scrape();
+      expect(value(s, 'flink_up')).toBe(1);
+      expect(value(s, 'flink_job_state', { job_id: jobId, state: 'RUNNING' })).toBe(1);
+      for (const window of ['1m', '5m', '15m']) {
+        expect(value(s, 'flink_job_source_records_per_second', { job_id: jobId, window }), window).toBeGreaterThan(0);
+      }
+      const age = value(s, 'flink_job_checkpoint_age_seconds', { job_id: jobId });
+      expect(age).toBeDefined();
+      expect(age).toBeLessThan(30);
+      expect(find(s, 'flink_task_busy_ratio', { job_id: jobId, window: '1m' }).length).toBeGreaterThanOrEqual(3);
+      return s;
+    });
+    expect((await sidecar.get('/-/ready')).status).toBe(200);
+    expect(find(samples, 'flink_build_info')[0]?.labels['version']).toMatch(LINE === '1.20' ? /^1\.20\./ : /^2\./);
+    for (const name of ['flink_task_busy_ratio', 'flink_task_backpressured_ratio', 'flink_task_idle_ratio']) {
+      const series = find(samples, name, { job_id: jobId });
+      expect(series.length, name).toBeGreaterThanOrEqual(3);
+      for (const s of series) {
+        expect(s.value, `${name} ${JSON.stringify(s.labels)}`).toBeGreaterThanOrEqual(0);
+        expect(s.value, `${name} ${JSON.stringify(s.labels)}`).toBeLessThanOrEqual(1);
+      }
+    }
+    expect(find(samples, 'flink_task_info', { job_id: jobId, source: 'true' }).length).toBe(1);
+    expect(value(samples, 'flink_cluster_taskmanagers')).toBe(1);
+    expect(find(samples, 'flink_taskmanager_heap_used_bytes').length).toBe(1);
+    expect(find(samples, 'flink_taskmanager_gc_collections_total').length).toBeGreaterThan(0);
+    // The request count does not depend on parallelism: 4 + T + Σjobs(3 + V).
+    expect(value(samples, 'flink_bridge_poll_requests_planned')).toBe(4 + 1 + 3 + find(samples, 'flink_task_parallelism', { job_id: jobId }).length);
+  });
+
+  it('agrees with a real Prometheus that scraped it on rate(flink_task_records_out_total[1m])', async () => {
+    const targets = await prometheus.api<{ activeTargets: { health: string; lastError: string }[] }>('/api/v1/targets');
+    expect(targets.activeTargets.map((t) => `${t.health} ${t.lastError}`)).toEqual(['up ']);
+    // Prometheus needs a full minute of its own scrapes before its 1m rate is comparable.
+    await new Promise((r) => setTimeout(r, 65_000));
+    await eventually('Prometheus and sidecar rates within 10 %', 60_000, async () => {
+      const ours = find(await scrape(), 'flink_task_records_out_per_second', { job_id: jobId, window: '1m' }).filter((s) => s.value > 0);
+      const theirs = await prometheus.query(`rate(flink_task_records_out_total{job_id="${jobId}"}[1m])`);
+      if (theirs.resultType !== 'vector') throw new Error(`unexpected ${theirs.resultType}`);
+      expect(ours.length).toBeGreaterThanOrEqual(2);
+      const mismatches: string[] = [];
+      for (const o of ours) {
+        const p = theirs.result.find((r) => r.metric['task_id'] === o.labels['task_id']);
+        const pv = p ? Number(p.value[1]) : NaN;
+        const rel = Math.abs(pv - o.value) / Math.max(pv, o.value);
+        if (!(rel <= 0.1)) mismatches.push(`${o.labels['task_name']}: ours ${o.value} prometheus ${pv}`);
+      }
+      if (mismatches.length > 0) throw new Error(mismatches.join('; '));
+      return true;
+    });
+  });
+
+  it('follows a TaskManager crash and restart: job leaves RUNNING, comes back, restarts grow, rates never negative', async () => {
+    const before = await scrape();
+    const restartsBefore = value(before, 'flink_job_restarts_total', { job_id: jobId }) ?? 0;
+    await flink('stop-tm', '--kill');
+    await eventually('the job to leave RUNNING', 120_000, async () => {
+      const s = await scrape();
+      expect(value(s, 'flink_job_state', { job_id: jobId, state: 'RUNNING' })).toBe(0);
+      // vertex-level series disappear when the job is not RUNNING
+      expect(find(s, 'flink_task_records_out_total', { job_id: jobId })).toEqual([]);
+      expect(find(s, 'flink_task_records_out_per_second', { job_id: jobId })).toEqual([]);
+      return true;
+    });
+    await flink('start-tm');
+    await eventually('the job to run again with more restarts and fresh rates', 180_000, async () => {
+      const s = await scrape();
+      expect(value(s, 'flink_job_state', { job_id: jobId, state: 'RUNNING' })).toBe(1);
+      expect(value(s, 'flink_job_restarts_total', { job_id: jobId })).toBeGreaterThan(restartsBefore);
+      expect(value(s, 'flink_job_source_records_per_second', { job_id: jobId, window: '1m' })).toBeGreaterThan(0);
+      return true;
+    });
+    expect(rateViolations).toEqual([]);
+  });
+
+  it('serves flink_up 0 while the JobManager is down, drops the job series, and recovers without a restart', async () => {
+    await flink('stop-jm');
+    await eventually('flink_up 0', 60_000, async () => {
+      const s = await scrape();
+      expect(value(s, 'flink_up')).toBe(0);
+      expect(s.filter((x) => x.name.startsWith('flink_task_') || x.name.startsWith('flink_job_'))).toEqual([]);
+      return true;
+    });
+    expect((await sidecar.get('/-/healthy')).status).toBe(200);
+    expect(sidecar.output()).toMatch(/Flink REST API unreachable/);
+    await flink('start-jm');
+    await eventually('flink_up 1 again', 120_000, async () => {
+      expect(value(await scrape(), 'flink_up')).toBe(1);
+      return true;
+    });
+    expect(rateViolations).toEqual([]);
+  });
+
+  it('stops cleanly on SIGTERM', async () => {
+    const code = await sidecar.stop();
+    expect(code).toBe(0);
+    expect(sidecar.output()).toMatch(/msg=stopped/);
+  });
+});

@@ -1,0 +1,96 @@
+import { readFileSync, existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { FlinkConnectError } from '../../src/errors.js';
+import type { RestGetter } from '../../src/sources/flink/poll-cycle.js';
+
+/** Fixture sets recorded from real clusters by scripts/record-fixtures.sh (see each folder's README). */
+export const FIXTURE_VERSIONS = ['1.20.5', '2.3.0'] as const;
+export type FixtureVersion = (typeof FIXTURE_VERSIONS)[number];
+/** Which recording moment to serve: steady RUNNING, RESTARTING after the TaskManager kill, or RUNNING again. */
+export type FixtureMoment = 'steady' | 'restarting' | 'after-restart';
+
+const ROOT = resolve(import.meta.dirname, '../fixtures');
+
+export function fixture<T = unknown>(version: FixtureVersion, file: string): T {
+  return JSON.parse(readFileSync(resolve(ROOT, `flink-${version}`, file), 'utf8')) as T;
+}
+
+interface IdValue {
+  id: string;
+}
+
+/**
+ * A RestGetter that answers from recorded responses like the real JobManager would: names without `get`, the
+ * requested subset with `get`, and the aggregated endpoint's all-or-nothing `[]` when one requested id is unknown.
+ * `overrides` replace an endpoint's answer (by endpoint name) with a thrown error or another body.
+ */
+export class FixtureRest implements RestGetter {
+  readonly calls: string[] = [];
+  requestCount = 0;
+  moment: FixtureMoment = 'steady';
+  overrides = new Map<string, () => unknown>();
+  /** Ids removed from the served vertex names/values (simulates a metric that vanished). */
+  vanished = new Set<string>();
+  down = false;
+
+  constructor(readonly version: FixtureVersion) {}
+
+  resetRequestCount(): void {
+    this.requestCount = 0;
+  }
+
+  private file(base: string): string {
+    const variant = this.moment === 'steady' ? base : `${base}-${this.moment}`;
+    return existsSync(resolve(ROOT, `flink-${this.version}`, `${variant}.json`)) ? `${variant}.json` : `${base}.json`;
+  }
+
+  private job(): { vertices: { id: string }[] } {
+    return fixture(this.version, 'job.json');
+  }
+
+  async getJson(path: string, endpoint: string): Promise<unknown> {
+    this.calls.push(path);
+    this.requestCount++;
+    if (this.down) throw new FlinkConnectError(endpoint, 'connect ECONNREFUSED 127.0.0.1:8081');
+    const override = this.overrides.get(endpoint);
+    if (override) return override();
+    const [p, query = ''] = path.split('?');
+    const params = new URLSearchParams(query);
+    const get = params.get('get');
+    const ids = get === null ? undefined : get.split(',');
+    const v = this.version;
+    const pick = (namesFile: string, valuesFile: string, allOrNothing: boolean): unknown => {
+      if (!ids) return fixture<IdValue[]>(v, namesFile).filter((m) => !this.vanished.has(m.id));
+      const values = fixture<IdValue[]>(v, valuesFile).filter((m) => !this.vanished.has(m.id));
+      const known = new Set(values.map((m) => m.id));
+      if (allOrNothing && ids.some((id) => !known.has(id))) return [];
+      return values.filter((m) => ids.includes(m.id));
+    };
+    let m: RegExpExecArray | null;
+    if (p === '/overview') return fixture(v, 'overview.json');
+    if (p === '/config') return fixture(v, 'config.json');
+    if (p === '/jobs/overview') return fixture(v, this.file('jobs-overview'));
+    if (p === '/taskmanagers') return fixture(v, this.moment === 'after-restart' ? 'taskmanagers-after-restart.json' : 'taskmanagers.json');
+    if (p === '/jobmanager/metrics') return pick('jobmanager-metrics.json', 'jobmanager-metrics-values.json', false);
+    if (/^\/taskmanagers\/[^/]+\/metrics$/.test(p ?? '')) return pick('taskmanager-metrics.json', 'taskmanager-metrics-values.json', false);
+    if ((m = /^\/jobs\/([0-9a-f]+)\/vertices\/([0-9a-f]+)\/subtasks\/metrics$/.exec(p ?? ''))) {
+      const index = this.job().vertices.findIndex((x) => x.id === m?.[2]);
+      return pick(`vertex-${index}-subtasks-metrics.json`, `vertex-${index}-subtasks-metrics-values.json`, true);
+    }
+    if ((m = /^\/jobs\/([0-9a-f]+)(\/.*)?$/.exec(p ?? ''))) {
+      switch (m[2] ?? '') {
+        case '':
+          return fixture(v, this.file('job'));
+        case '/metrics':
+          return pick('job-metrics.json', this.moment === 'after-restart' ? 'job-metrics-values-after-restart.json' : 'job-metrics-values.json', false);
+        case '/checkpoints':
+          return fixture(v, this.moment === 'after-restart' ? 'job-checkpoints-after-restart.json' : 'job-checkpoints.json');
+        case '/checkpoints/config':
+          return fixture(v, 'job-checkpoints-config.json');
+        case '/exceptions':
+          return fixture(v, this.moment === 'after-restart' ? 'job-exceptions-after-restart.json' : 'job-exceptions.json');
+      }
+    }
+    throw new Error(`no fixture for ${path}`);
+  }
+}
