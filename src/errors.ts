@@ -12,6 +12,7 @@ export type ErrorCode =
   | 'FPB_ERR_FLINK_TIMEOUT'
   | 'FPB_ERR_FLINK_CONNECT'
   | 'FPB_ERR_FLINK_RESPONSE'
+  | 'FPB_ERR_FLINK_VERSION'
   | 'FPB_ERR_INVALID_MATCHER';
 
 /** Base class: `code` is stable, `message` is for humans. */
@@ -108,5 +109,12 @@ export class InvalidMatcherError extends BridgeError {
 export class CliError extends BridgeError {
   constructor(message: string, options?: { cause?: unknown }) {
     super('FPB_ERR_CLI', message, options);
+  }
+}
+
+/** `/config` reports a Flink version this sidecar was not tested against; polling goes on with the 2.x shapes. */
+export class FlinkVersionError extends BridgeError {
+  constructor(version: string) {
+    super('FPB_ERR_FLINK_VERSION', `/config: untested Flink version ${JSON.stringify(version)} (tested: 1.15–1.20, 2.0–2.3); polling with the 2.x response shapes`);
   }
 }

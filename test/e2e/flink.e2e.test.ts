@@ -133,8 +133,11 @@ describe(`sidecar against a real Flink ${LINE}`, () => {
   });
 
   it('agrees with a real Prometheus that scraped it on rate(flink_task_records_out_total[1m])', async () => {
-    const targets = await prometheus.api<{ activeTargets: { health: string; lastError: string }[] }>('/api/v1/targets');
-    expect(targets.activeTargets.map((t) => `${t.health} ${t.lastError}`)).toEqual(['up ']);
+    await eventually('the Prometheus target to be up', 30_000, async () => {
+      const targets = await prometheus.api<{ activeTargets: { health: string; lastError: string }[] }>('/api/v1/targets');
+      expect(targets.activeTargets.map((t) => `${t.health} ${t.lastError}`)).toEqual(['up ']);
+      return true;
+    });
     // Prometheus needs a full minute of its own scrapes before its 1m rate is comparable.
     await new Promise((r) => setTimeout(r, 65_000));
     await eventually('Prometheus and sidecar rates within 10 %', 60_000, async () => {

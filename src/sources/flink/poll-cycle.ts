@@ -1,4 +1,4 @@
-import { BridgeError } from '../../errors.js';
+import { BridgeError, FlinkVersionError } from '../../errors.js';
 import type { Logger } from '../../log/logger.js';
 import { chunkMetricIds, type MetricNameCache } from './metric-names.js';
 import {
@@ -82,6 +82,9 @@ export interface PollOutcome {
   readonly plannedRequests: number;
 }
 
+/** Flink lines whose REST API was tested (recorded fixtures and e2e runs); others are polled with the 2.x shapes. */
+export const TESTED_VERSION = /^(1\.(1[5-9]|20)|2\.[0-3])(\.|$|-)/;
+
 /** Job states after which Flink no longer runs anything for the job (JobStatus globally terminal + SUSPENDED). */
 export const TERMINAL_JOB_STATES: ReadonlySet<string> = new Set(['FINISHED', 'FAILED', 'CANCELED', 'SUSPENDED']);
 
@@ -162,7 +165,14 @@ export async function runPollCycle(opts: PollCycleOptions): Promise<PollOutcome>
 
   const configP = state.config
     ? Promise.resolve(state.config)
-    : attempt('/config', () => get('/config', '/config', configSchema)).then((c) => (state.config = c));
+    : attempt('/config', () => get('/config', '/config', configSchema)).then((c) => {
+        // Counted once per probe (first cycle, and after the API was unreachable), not every cycle.
+        if (c && !TESTED_VERSION.test(c['flink-version'])) {
+          const e = new FlinkVersionError(c['flink-version']);
+          failures.push({ endpoint: '/config', code: e.code, message: e.message });
+        }
+        return (state.config = c);
+      });
   const jobsOverviewP = attempt('/jobs/overview', () => get('/jobs/overview', '/jobs/overview', jobsOverviewSchema));
   const tmsP = attempt('/taskmanagers', () => get('/taskmanagers', '/taskmanagers', taskManagersSchema));
   const jmMetricsP = attempt('/jobmanager/metrics', () =>

@@ -23,9 +23,6 @@ export interface FlinkPollerOptions {
   readonly nowMs?: () => number;
 }
 
-/** Flink lines whose REST API this sidecar was tested against (recorded fixtures and e2e runs). */
-const TESTED_VERSION = /^(1\.(1[5-9]|20)|2\.[0-3])(\.|$)/;
-
 /**
  * Runs the poll cycle every `pollIntervalMs`, writes the `flink-rest` snapshot and the windowed `derived` snapshot
  * into the store, and records self-metrics. Cycles never overlap: a cycle that outlasts the interval delays the next
@@ -40,7 +37,6 @@ export class FlinkPoller {
   private completedCycles = 0;
   private lastReachable: boolean | undefined;
   private lastOutcome: PollOutcome | undefined;
-  private warnedVersion: string | undefined;
 
   constructor(private readonly opts: FlinkPollerOptions) {
     this.now = opts.nowMs ?? Date.now;
@@ -118,15 +114,10 @@ export class FlinkPoller {
       else logger.warn({ err: outcome.failures[0]?.message }, 'Flink REST API unreachable; serving flink_up 0');
       this.lastReachable = outcome.reachable;
     }
-    const version = outcome.config?.['flink-version'];
-    if (version && version !== this.warnedVersion && !TESTED_VERSION.test(version)) {
-      logger.warn({ version }, 'untested Flink version; polling with the 2.x response shapes');
-      this.warnedVersion = version;
-    }
     const fields = { duration_seconds: Number(seconds.toFixed(3)), requests, samples, failures: outcome.failures.length };
     if (outcome.reachable && outcome.failures.length > 0) {
-      const first = outcome.failures[0];
-      logger.warn({ ...fields, endpoint: first?.endpoint, code: first?.code, err: first?.message }, 'poll finished with endpoint errors');
+      for (const f of outcome.failures) logger.warn({ endpoint: f.endpoint, code: f.code, err: f.message }, 'poll endpoint failed; its series are missing this cycle');
+      logger.info(fields, 'poll finished with endpoint errors');
     } else {
       logger.debug(fields, 'poll finished');
     }
