@@ -13,10 +13,19 @@ sidecar_pid=""
 cleanup() {
   trap - EXIT INT TERM
   echo "[demo] stopping"
-  if [ -n "$sidecar_pid" ]; then kill -TERM "$sidecar_pid" 2>/dev/null || true; wait "$sidecar_pid" 2>/dev/null || true; fi
+  if [ -n "$sidecar_pid" ]; then
+    # On Ctrl-C the terminal already sent SIGINT to the sidecar too: let it finish its poll and exit by itself
+    # (a second signal would make it exit at once); otherwise ask it with SIGTERM.
+    if [ "${1:-}" = int ]; then
+      for _ in $(seq 1 50); do kill -0 "$sidecar_pid" 2>/dev/null || break; sleep 0.2; done
+    fi
+    kill -TERM "$sidecar_pid" 2>/dev/null || true
+    wait "$sidecar_pid" 2>/dev/null || true
+  fi
   scripts/flink.sh stop || true
 }
-trap cleanup EXIT INT TERM
+trap 'cleanup int' INT
+trap cleanup EXIT TERM
 
 [ -f dist/cli.js ] || npm run build
 scripts/flink.sh start
