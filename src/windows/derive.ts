@@ -22,7 +22,9 @@ const RATE_RULES: readonly { from: FamilySpec; to: FamilySpec; perSubtask: boole
  * Computes the derived series of the `derived` source at `evalTimeMs` from the store, for every window:
  * - `flink_task_records_{in,out}_per_second{window}` = PromQL `rate(flink_task_records_{in,out}_total[window])`;
  * - `flink_task_{busy,backpressured,idle}_ratio{window}` = `rate(flink_task_…_seconds_total[window]) / parallelism`
- *   (the REST counters are sums over subtasks, so this is the average over subtasks);
+ *   (the REST counters are sums over subtasks, so this is the average over subtasks), capped at 1: samples are stamped
+ *   with the poll time while Flink measured them at its last MetricFetcher refresh, and that jitter can push the
+ *   quotient a fraction of a percent above 1;
  * - `flink_job_source_records_per_second{window}` / `flink_job_sink_records_per_second{window}` = the sum of the
  *   vertex rates over the job's source / sink vertices (`flink_task_info{source="true"}` / `{sink="true"}`).
  * Rates follow Prometheus 3.x `extrapolatedRate` (src/windows/rate.ts): counter resets after a restart are handled,
@@ -59,7 +61,9 @@ export function deriveWindowed(store: SeriesStore, evalTimeMs: number, windows: 
       for (const w of windows) {
         const r = seriesRate(s, evalTimeMs, w.ms);
         if (r === undefined) continue;
-        const value = r / divisor;
+        // A fraction of wall-clock time cannot exceed 1. It does by a fraction of a percent when Flink's metric snapshot
+        // (MetricFetcher, refreshed asynchronously) and our poll time drift apart within the window; clamp that noise.
+        const value = rule.perSubtask ? Math.min(1, r / divisor) : r;
         out.push({ labels: labelSet(rule.to.name, { ...base, window: w.name }), value });
         const role = roles.get(key);
         const jobKey = s.labels.get('job_id') ?? '';
