@@ -36,7 +36,13 @@ export function createHttpApp(deps: HttpDeps): Express {
       res.set('WWW-Authenticate', 'Basic').status(401).type('text/plain').send('Unauthorized\n');
     });
   }
-  app.use(compression());
+  // compression's default filter only knows mime-db's compressible types, and application/openmetrics-text is not one
+  // of them: without this, the format Prometheus 3.x prefers would be sent uncompressed.
+  app.use(
+    compression({
+      filter: (req, res) => /^application\/openmetrics-text/.test(String(res.getHeader('Content-Type') ?? '')) || compression.filter(req, res),
+    }),
+  );
 
   app.get('/metrics', async (req: Request, res: Response) => {
     const { format, contentType } = negotiateFormat(req.headers.accept);

@@ -3,6 +3,9 @@ import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
 
+/** How long `close()` waits for in-flight requests before cutting their connections. */
+const CLOSE_GRACE_MS = 5_000;
+
 /** TLS material for the listener (from `--web.config.file` `tls_server_config`). */
 export interface ServerTls {
   readonly cert: string;
@@ -15,7 +18,7 @@ export interface ServerTls {
 
 export interface RunningServer {
   readonly address: { host: string; port: number };
-  /** Stops accepting, ends idle keep-alive sockets, waits for in-flight requests. */
+  /** Stops accepting, ends idle keep-alive sockets, waits up to 5 s for in-flight requests, then cuts them. */
   close(): Promise<void>;
 }
 
@@ -49,7 +52,12 @@ export function startServer(app: Express, host: string, port: number, tls?: Serv
         address: { host: a.address, port: a.port },
         close: () =>
           new Promise<void>((res) => {
-            server.close(() => res());
+            // In-flight requests get a grace period; a client that never reads its response cannot hold shutdown.
+            const force = setTimeout(() => server.closeAllConnections(), CLOSE_GRACE_MS);
+            server.close(() => {
+              clearTimeout(force);
+              res();
+            });
             server.closeIdleConnections();
           }),
       });

@@ -1,0 +1,99 @@
+import { gunzipSync } from 'node:zlib';
+import { request } from 'undici';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createHttpApp, type HttpDeps } from '../../../src/http/routes.js';
+import { startServer, type RunningServer } from '../../../src/http/server.js';
+import { nullLogger } from '../../../src/log/logger.js';
+import { labelSet } from '../../../src/model/labels.js';
+import { F } from '../../../src/model/families.js';
+import { SelfMetrics } from '../../../src/self/metrics.js';
+import { MemorySeriesStore } from '../../../src/store/index.js';
+import { parseTextExposition } from '../../../src/exposition/index.js';
+
+let server: RunningServer | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+async function serve(overrides: Partial<HttpDeps> = {}): Promise<string> {
+  const store = new MemorySeriesStore({ retentionMs: 600_000 });
+  store.setMetadata(F.up.name, F.up);
+  store.setMetadata(F.jobRestarts.name, F.jobRestarts);
+  store.appendSnapshot('flink-rest', Date.now(), [
+    { labels: labelSet('flink_up'), value: 1 },
+    { labels: labelSet('flink_job_restarts_total', { job_id: 'a', job_name: 'x "y"' }), value: 3 },
+    // enough series for the body to pass compression's 1 KiB threshold
+    ...Array.from({ length: 40 }, (_, i) => ({ labels: labelSet('flink_task_parallelism', { job_id: 'a', task_id: `v${i}` }), value: 2 })),
+  ]);
+  const app = createHttpApp({
+    store,
+    self: new SelfMetrics({ processMetrics: false }),
+    logger: nullLogger,
+    ready: () => true,
+    status: () => ({ flinkUp: true, restUrl: 'http://flink:8081', jobs: 1 }),
+    ...overrides,
+  });
+  server = await startServer(app, '127.0.0.1', 0);
+  return `http://127.0.0.1:${server.address.port}`;
+}
+
+describe('HTTP routes', () => {
+  it('serves text 0.0.4 by default with the store and the self-metrics', async () => {
+    const url = await serve();
+    const r = await fetch(`${url}/metrics`);
+    expect(r.headers.get('content-type')).toBe('text/plain; version=0.0.4; charset=utf-8');
+    const families = parseTextExposition(await r.text());
+    expect(families.find((f) => f.name === 'flink_up')?.samples[0]?.value).toBe(1);
+    expect(families.find((f) => f.name === 'flink_job_restarts_total')?.type).toBe('counter');
+    expect(families.find((f) => f.name === 'flink_job_restarts_total')?.samples[0]?.labels['job_name']).toBe('x "y"');
+    expect(families.find((f) => f.name === 'flink_bridge_poll_requests')?.type).toBe('gauge');
+  });
+
+  it('serves OpenMetrics when Prometheus 3.x asks for it, ending with one # EOF, gzipped when accepted', async () => {
+    const url = await serve();
+    const accept =
+      'application/openmetrics-text;version=1.0.0;escaping=allow-utf-8;q=0.5,application/openmetrics-text;version=0.0.1;q=0.4,text/plain;version=1.0.0;escaping=allow-utf-8;q=0.3,text/plain;version=0.0.4;q=0.2,*/*;q=0.1';
+    // undici's request() hands back the raw bytes (fetch would decompress them itself)
+    const r = await request(`${url}/metrics`, { headers: { accept, 'accept-encoding': 'gzip' } });
+    expect(r.headers['content-type']).toBe('application/openmetrics-text; version=1.0.0; charset=utf-8');
+    expect(r.headers['content-encoding']).toBe('gzip');
+    const body = gunzipSync(Buffer.from(await r.body.arrayBuffer())).toString('utf8');
+    expect(body.endsWith('# EOF\n')).toBe(true);
+    expect(body.match(/# EOF/g)).toHaveLength(1);
+    expect(body).toContain('# TYPE flink_job_restarts counter\n');
+    expect(parseTextExposition(body, { format: 'openmetrics' }).length).toBeGreaterThan(2);
+  });
+
+  it('answers /-/healthy always and /-/ready only after the first poll', async () => {
+    let ready = false;
+    const url = await serve({ ready: () => ready });
+    expect((await fetch(`${url}/-/healthy`)).status).toBe(200);
+    expect((await fetch(`${url}/-/ready`)).status).toBe(503);
+    ready = true;
+    expect((await fetch(`${url}/-/ready`)).status).toBe(200);
+  });
+
+  it('refuses /-/reload without --web.enable-lifecycle and reports a failed reload', async () => {
+    let url = await serve();
+    expect((await fetch(`${url}/-/reload`, { method: 'POST' })).status).toBe(403);
+    await server?.close();
+    url = await serve({
+      reload: async () => {
+        throw new Error('config.yml:3:1: flink.foo: unknown key');
+      },
+    });
+    const r = await fetch(`${url}/-/reload`, { method: 'POST' });
+    expect(r.status).toBe(500);
+    expect(await r.text()).toContain('flink.foo: unknown key');
+  });
+
+  it('asks for basic auth when the web config has users', async () => {
+    const url = await serve({ authorize: (h) => h === `Basic ${Buffer.from('u:p').toString('base64')}` });
+    const denied = await fetch(`${url}/metrics`);
+    expect(denied.status).toBe(401);
+    expect(denied.headers.get('www-authenticate')).toBe('Basic');
+    expect(await denied.text()).toBe('Unauthorized\n');
+    expect((await fetch(`${url}/metrics`, { headers: { authorization: `Basic ${Buffer.from('u:p').toString('base64')}` } })).status).toBe(200);
+  });
+});
