@@ -25,8 +25,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LabelSet } from '../../../src/model/labels.js';
 import type { StoredSeries } from '../../../src/store/types.js';
+import { arraySeries, prng } from '../../support/array-series.js';
 import { type PromSemantics, seriesIncrease, seriesRate } from '../../../src/windows/rate.js';
 import {
   createBlocksFromOpenMetrics,
@@ -39,18 +39,6 @@ import {
 
 // ---------------------------------------------------------------------------------------------------------
 // Test data
-
-/** mulberry32: small seeded PRNG, deterministic across runs. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Generated {
   readonly name: string;
@@ -151,32 +139,9 @@ function toOpenMetrics(all: readonly Generated[]): string {
   return lines.join('\n');
 }
 
-/** Read-only StoredSeries over arrays (no stale markers: OpenMetrics cannot carry Prometheus StaleNaN). */
+/** Read-only StoredSeries over the generated arrays (no stale markers: OpenMetrics cannot carry Prometheus StaleNaN). */
 function asSeries(g: Generated, id: number): StoredSeries {
-  const { ts, vs } = g;
-  const upper = (x: number): number => {
-    let lo = 0;
-    let hi = ts.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if ((ts[mid] as number) > x) hi = mid;
-      else lo = mid + 1;
-    }
-    return lo;
-  };
-  return {
-    id,
-    labels: LabelSet.from({ __name__: g.name, ...g.labels }),
-    source: 'test',
-    length: ts.length,
-    timestampAt: (i) => ts[i] as number,
-    valueAt: (i) => vs[i] as number,
-    isStaleAt: () => false,
-    lastTimestamp: ts[ts.length - 1] ?? Number.NaN,
-    lastValue: vs[vs.length - 1] ?? Number.NaN,
-    isStale: ts.length === 0,
-    rangeIndexes: (from, to) => [upper(from), upper(to)] as const,
-  };
+  return arraySeries(g.ts, g.vs, { id, labels: { __name__: g.name, ...g.labels } });
 }
 
 // ---------------------------------------------------------------------------------------------------------

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { LabelSet } from '../../../src/model/labels.js';
 import type { StoredSeries } from '../../../src/store/types.js';
 import {
   extrapolatedRate,
@@ -10,40 +9,18 @@ import {
   windowIncrease,
   windowRate,
 } from '../../../src/windows/rate.js';
+import { arraySeries } from '../../support/array-series.js';
 
 /** A sample for the test series: `[tMs, value]`, or `[tMs, 'stale']` for a staleness marker. */
 type S = readonly [number, number | 'stale'];
 
-/** Minimal in-memory StoredSeries (the real store lives elsewhere; only the read contract matters here). */
+/** A test series from `[tMs, value | 'stale']` pairs. */
 function series(samples: readonly S[]): StoredSeries {
-  const ts = samples.map((s) => s[0]);
-  const stale = samples.map((s) => s[1] === 'stale');
-  const vs = samples.map((s) => (s[1] === 'stale' ? Number.NaN : s[1]));
-  const upper = (x: number): number => {
-    // first index with ts[i] > x
-    let lo = 0;
-    let hi = ts.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if ((ts[mid] as number) > x) hi = mid;
-      else lo = mid + 1;
-    }
-    return lo;
-  };
-  const n = samples.length;
-  return {
-    id: 1,
-    labels: LabelSet.from({ __name__: 'x_total' }),
-    source: 'test',
-    length: n,
-    timestampAt: (i) => ts[i] as number,
-    valueAt: (i) => vs[i] as number,
-    isStaleAt: (i) => stale[i] as boolean,
-    lastTimestamp: n ? (ts[n - 1] as number) : Number.NaN,
-    lastValue: n ? (vs[n - 1] as number) : Number.NaN,
-    isStale: n ? (stale[n - 1] as boolean) : true,
-    rangeIndexes: (from, to) => [upper(from), upper(to)] as const,
-  };
+  return arraySeries(
+    samples.map((x) => x[0]),
+    samples.map((x) => (x[1] === 'stale' ? Number.NaN : x[1])),
+    { stale: samples.map((x) => x[1] === 'stale') },
+  );
 }
 
 const s = (sec: number): number => sec * 1000;
