@@ -8,7 +8,8 @@ import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { FlinkRestClient } from '../src/sources/flink/rest-client.js';
 import { MetricNameCache } from '../src/sources/flink/metric-names.js';
-import { ExceptionTracker, runPollCycle, type PollState } from '../src/sources/flink/poll-cycle.js';
+import { runPollCycle, type PollState } from '../src/sources/flink/poll-cycle.js';
+import { ExceptionTracker } from '../src/sources/flink/exception-tracker.js';
 
 const exec = promisify(execFile);
 const ROOT = resolve(import.meta.dirname, '..');

@@ -4,7 +4,8 @@ import type { SeriesStore } from '../../store/types.js';
 import { deriveWindowed, type WindowSpec } from '../../windows/derive.js';
 import { mapPollOutcome } from './mapping.js';
 import { MetricNameCache } from './metric-names.js';
-import { ExceptionTracker, runPollCycle, type PollOutcome, type PollState, type RestGetter } from './poll-cycle.js';
+import { runPollCycle, type PollOutcome, type PollState, type RestGetter } from './poll-cycle.js';
+import { ExceptionTracker } from './exception-tracker.js';
 
 /** Store sources written by the poller. */
 export const FLINK_REST_SOURCE = 'flink-rest';

@@ -2,9 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { FlinkHttpError, FlinkResponseError } from '../../../../src/errors.js';
 import { mapPollOutcome } from '../../../../src/sources/flink/mapping.js';
 import { MetricNameCache } from '../../../../src/sources/flink/metric-names.js';
-import { ExceptionTracker, runPollCycle, type PollState } from '../../../../src/sources/flink/poll-cycle.js';
+import { runPollCycle, type PollState } from '../../../../src/sources/flink/poll-cycle.js';
 import type { SnapshotSample } from '../../../../src/store/types.js';
 import { FIXTURE_VERSIONS, FixtureRest, fixture, type FixtureVersion } from '../../../support/flink-fixtures.js';
+import { ExceptionTracker } from '../../../../src/sources/flink/exception-tracker.js';
 
 interface JobFixture {
   jid: string;
