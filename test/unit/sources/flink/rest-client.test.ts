@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import https from 'node:https';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -110,5 +112,47 @@ describe('FlinkRestClient', () => {
     await b.getJson('/ok', '/ok');
     expect(lastAuth).toBe('Bearer tok');
     await b.close();
+  });
+});
+
+describe('FlinkRestClient over TLS (a Flink behind an HTTPS proxy requiring client certificates)', () => {
+  const tlsDir = new URL('../../config/fixtures/tls/', import.meta.url);
+  const pem = (f: string) => readFileSync(new URL(f, tlsDir), 'utf8');
+  let httpsServer: https.Server;
+  let httpsUrl: string;
+
+  beforeAll(async () => {
+    httpsServer = https.createServer(
+      { cert: pem('server.crt'), key: pem('server.key'), ca: pem('ca.crt'), requestCert: true, rejectUnauthorized: true },
+      (_req, res) => void res.writeHead(200, { 'content-type': 'application/json' }).end('{"tls":true}'),
+    );
+    await new Promise<void>((r) => httpsServer.listen(0, '127.0.0.1', r));
+    httpsUrl = `https://127.0.0.1:${(httpsServer.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    httpsServer.closeAllConnections();
+    await new Promise<void>((r) => httpsServer.close(() => r()));
+  });
+
+  it('verifies the server with the configured CA and presents the client certificate', async () => {
+    const c = new FlinkRestClient({
+      restUrl: httpsUrl,
+      timeoutMs: 2000,
+      concurrency: 1,
+      retries: 0,
+      retryBackoffMs: 10,
+      tls: { ca: pem('ca.crt'), cert: pem('client.crt'), key: pem('client.key'), insecureSkipVerify: false },
+    });
+    await expect(c.getJson('/overview', '/overview')).resolves.toEqual({ tls: true });
+    await c.close();
+  });
+
+  it('refuses a server its CA did not sign, and a server that wants a client certificate we lack', async () => {
+    const noCa = new FlinkRestClient({ restUrl: httpsUrl, timeoutMs: 2000, concurrency: 1, retries: 0, retryBackoffMs: 10, tls: { insecureSkipVerify: false } });
+    await expect(noCa.getJson('/overview', '/overview')).rejects.toMatchObject({ code: 'FPB_ERR_FLINK_CONNECT' });
+    await noCa.close();
+    const noCert = new FlinkRestClient({ restUrl: httpsUrl, timeoutMs: 2000, concurrency: 1, retries: 0, retryBackoffMs: 10, tls: { ca: pem('ca.crt'), insecureSkipVerify: false } });
+    await expect(noCert.getJson('/overview', '/overview')).rejects.toMatchObject({ code: 'FPB_ERR_FLINK_CONNECT' });
+    await noCert.close();
   });
 });
