@@ -18,7 +18,7 @@ export class LabelSet {
   /** Canonical identity: `name\0value\0name\0value…`. */
   readonly key: string;
 
-  private constructor(names: string[], values: string[]) {
+  private constructor(names: readonly string[], values: readonly string[]) {
     this.names = names;
     this.values = values;
     // join() yields a flat string; `+=` would leave V8 a rope of fragments that costs ~440 B more per series.
@@ -34,12 +34,12 @@ export class LabelSet {
   static from(record: LabelRecord): LabelSet {
     const names = Object.keys(record).filter((n) => record[n] !== '' && record[n] !== undefined);
     names.sort(compareNames);
-    const values: string[] = [];
     for (const n of names) {
       if (!isValidLabelName(n)) throw new InvalidLabelError(`invalid label name ${JSON.stringify(n)}`);
-      values.push(record[n] as string);
     }
-    return new LabelSet(names, values);
+    // map() allocates exactly `length` slots; push-grown arrays keep slack in every stored series.
+    const values = names.map((n) => record[n] as string);
+    return new LabelSet(internNames(names), values);
   }
 
   /** Value of `name`, or undefined when absent. Binary search: label sets are small and sorted. */
@@ -72,6 +72,22 @@ export class LabelSet {
   with(name: string, value: string): LabelSet {
     return LabelSet.from({ ...this.toRecord(), [name]: value });
   }
+}
+
+/**
+ * Label sets of one family mostly share their name list; sharing one frozen array per distinct list saves a few
+ * hundred bytes per stored series (bench/README.md). Bounded, so hostile input (many distinct name lists, e.g. a
+ * future remote-write sender) cannot grow it without limit; past the bound lists are simply not shared.
+ */
+const NAME_LISTS_LIMIT = 4096;
+const nameLists = new Map<string, readonly string[]>();
+
+function internNames(names: string[]): readonly string[] {
+  const key = names.join(SEP);
+  const shared = nameLists.get(key);
+  if (shared) return shared;
+  if (nameLists.size < NAME_LISTS_LIMIT) nameLists.set(key, Object.freeze(names));
+  return names;
 }
 
 function compareNames(a: string, b: string): number {
