@@ -274,9 +274,10 @@ async function pollJob(
   }
 
   const detail = await detailP;
-  const state_ = detail?.state ?? job.state;
+  // Prefer the state of /jobs/:jid: the vertex series come from that same answer, so state and vertices agree.
+  const jobState = detail?.state ?? job.state;
   let vertices: VertexPoll[] = [];
-  if (detail && state_ === 'RUNNING') {
+  if (detail && jobState === 'RUNNING') {
     vertices = await Promise.all(
       detail.vertices.map(async (v): Promise<VertexPoll> => {
         const metrics = await attempt('/jobs/:jid/vertices/:vid/subtasks/metrics', () =>
@@ -295,7 +296,7 @@ async function pollJob(
   return {
     id: job.jid,
     name: detail?.name ?? job.name,
-    state: state_,
+    state: jobState,
     detail,
     metrics,
     checkpoints,
