@@ -1,6 +1,6 @@
 import type { BridgeConfig } from './config/schema.js';
 import { loadConfigFile } from './config/load.js';
-import { checkBasicAuth, type WebConfig } from './config/web-config.js';
+import { checkBasicAuthAsync, type WebConfig } from './config/web-config.js';
 import type { Logger } from './log/logger.js';
 import { ALL_FAMILIES } from './model/families.js';
 import { SelfMetrics } from './self/metrics.js';
@@ -66,7 +66,8 @@ export class App {
       self: this.self,
       logger: this.opts.logger.child({ component: 'http' }),
       ready: () => this.poller?.ready ?? false,
-      authorize: webConfig?.basicAuthUsers ? (h) => checkBasicAuth(webConfig, h) : undefined,
+      // async: a bcrypt compare (~100 ms on a cache miss) must not stall scrapes and polls on the event loop
+      authorize: webConfig?.basicAuthUsers ? (h) => checkBasicAuthAsync(webConfig, h) : undefined,
       reload: this.opts.enableLifecycle ? () => this.reload() : undefined,
       status: () => {
         const latest = this.poller?.latest;

@@ -253,28 +253,37 @@ function cachedOk(webConfig: WebConfig, user: string, hash: string, password: st
  * @returns true when no users are configured, or the header carries a configured user with the right password
  */
 export function checkBasicAuth(webConfig: WebConfig, authorizationHeader: string | undefined): boolean {
-  const users = webConfig.basicAuthUsers;
-  if (users === undefined) return true;
-  const creds = parseBasicAuthHeader(authorizationHeader);
-  if (creds === undefined) return false;
-  const hash = users.get(creds.user);
-  const cached = cachedOk(webConfig, creds.user, hash ?? DECOY_HASH, creds.password);
-  if (hash !== undefined && cached.hit) return true;
-  const ok = bcrypt.compareSync(creds.password, hash ?? DECOY_HASH) && hash !== undefined;
-  if (ok) cached.remember();
+  const c = prepareCheck(webConfig, authorizationHeader);
+  if (typeof c === 'boolean') return c;
+  const ok = bcrypt.compareSync(c.password, c.hash) && c.known;
+  if (ok) c.remember();
   return ok;
 }
 
 /** As `checkBasicAuth`, but bcrypt runs without blocking the event loop. Resolves to the same answer. */
 export async function checkBasicAuthAsync(webConfig: WebConfig, authorizationHeader: string | undefined): Promise<boolean> {
+  const c = prepareCheck(webConfig, authorizationHeader);
+  if (typeof c === 'boolean') return c;
+  const ok = (await bcrypt.compare(c.password, c.hash)) && c.known;
+  if (ok) c.remember();
+  return ok;
+}
+
+/**
+ * What both checks share: a decided answer (no users configured, no/odd header, cached success), or what bcrypt must
+ * compare. An unknown user is compared against a decoy hash so that timing does not tell which users exist.
+ */
+function prepareCheck(
+  webConfig: WebConfig,
+  authorizationHeader: string | undefined,
+): boolean | { password: string; hash: string; known: boolean; remember: () => void } {
   const users = webConfig.basicAuthUsers;
   if (users === undefined) return true;
   const creds = parseBasicAuthHeader(authorizationHeader);
   if (creds === undefined) return false;
-  const hash = users.get(creds.user);
-  const cached = cachedOk(webConfig, creds.user, hash ?? DECOY_HASH, creds.password);
-  if (hash !== undefined && cached.hit) return true;
-  const ok = (await bcrypt.compare(creds.password, hash ?? DECOY_HASH)) && hash !== undefined;
-  if (ok) cached.remember();
-  return ok;
+  const configured = users.get(creds.user);
+  const hash = configured ?? DECOY_HASH;
+  const cached = cachedOk(webConfig, creds.user, hash, creds.password);
+  if (configured !== undefined && cached.hit) return true;
+  return { password: creds.password, hash, known: configured !== undefined, remember: cached.remember };
 }

@@ -376,15 +376,7 @@ class Parser {
       const f = this.families.get(name.slice(0, -7));
       if (f !== undefined && f.type === 'histogram' && f.typeSet) return f;
     }
-    const created: FamilyState = {
-      name,
-      type: 'untyped',
-      typeSet: false,
-      help: undefined,
-      unit: undefined,
-      samples: [],
-      closed: false,
-    };
+    const created = newFamily(name);
     this.families.set(name, created);
     return created;
   }
@@ -560,15 +552,7 @@ class Parser {
 
   private omOpenFamily(name: string): FamilyState {
     if (this.current !== undefined) this.current.closed = true;
-    const created: FamilyState = {
-      name,
-      type: 'untyped',
-      typeSet: false,
-      help: undefined,
-      unit: undefined,
-      samples: [],
-      closed: false,
-    };
+    const created = newFamily(name);
     this.families.set(name, created);
     this.current = created;
     return created;
@@ -747,4 +731,9 @@ function firstInvalidUtf8(b: Uint8Array): number {
     i += n + 1;
   }
   return b.length;
+}
+
+/** A family seen for the first time: untyped until a TYPE line says otherwise. */
+function newFamily(name: string): FamilyState {
+  return { name, type: 'untyped', typeSet: false, help: undefined, unit: undefined, samples: [], closed: false };
 }

@@ -12,8 +12,8 @@ export interface HttpDeps {
   readonly logger: Logger;
   /** True once the first poll cycle finished. */
   readonly ready: () => boolean;
-  /** Basic-auth check from `--web.config.file`; absent ⇒ no auth. */
-  readonly authorize?: (authorizationHeader: string | undefined) => boolean;
+  /** Basic-auth check from `--web.config.file`; absent ⇒ no auth. May be async (bcrypt off the event loop). */
+  readonly authorize?: (authorizationHeader: string | undefined) => boolean | Promise<boolean>;
   /** Present only with `--web.enable-lifecycle`: re-reads the config file; rejects with a ConfigError message. */
   readonly reload?: () => Promise<void>;
   /** Short facts for the landing page. */
@@ -31,8 +31,8 @@ export function createHttpApp(deps: HttpDeps): Express {
   app.set('etag', false);
   if (deps.authorize) {
     const authorize = deps.authorize;
-    app.use((req: Request, res: Response, next: NextFunction) => {
-      if (authorize(req.headers.authorization)) return next();
+    app.use(async (req: Request, res: Response, next: NextFunction) => {
+      if (await authorize(req.headers.authorization)) return next();
       res.set('WWW-Authenticate', 'Basic').status(401).type('text/plain').send('Unauthorized\n');
     });
   }
