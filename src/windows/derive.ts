@@ -1,7 +1,7 @@
 import { labelSet } from '../model/labels.js';
 import { F, type FamilySpec } from '../model/families.js';
 import type { SeriesStore, SnapshotSample, StoredSeries } from '../store/types.js';
-import { seriesRate } from './rate.js';
+import { rate as seriesRate } from '../promql/functions/rate.js';
 
 /** A configured window: its label value (`1m`) and length in ms. */
 export interface WindowSpec {
@@ -27,7 +27,7 @@ const RATE_RULES: readonly { from: FamilySpec; to: FamilySpec; perSubtask: boole
  *   quotient a fraction of a percent above 1;
  * - `flink_job_source_records_per_second{window}` / `flink_job_sink_records_per_second{window}` = the sum of the
  *   vertex rates over the job's source / sink vertices (`flink_task_info{source="true"}` / `{sink="true"}`).
- * Rates follow Prometheus 3.x `extrapolatedRate` (src/windows/rate.ts): counter resets after a restart are handled,
+ * Rates follow Prometheus 3.x `extrapolatedRate` (src/promql/functions/rate.ts): counter resets after a restart are handled,
  * stale markers are skipped, and a series with fewer than two samples in the window yields no output.
  * Pure with respect to the store (reads only); returns the snapshot to append.
  */

@@ -27,7 +27,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StoredSeries } from '../../../src/store/types.js';
 import { arraySeries, prng } from '../../support/array-series.js';
-import { type PromSemantics, seriesIncrease, seriesRate } from '../../../src/windows/rate.js';
+import { increase as seriesIncrease, rate as seriesRate } from '../../../src/promql/functions/rate.js';
+import type { PromSemantics } from '../../../src/promql/semantics.js';
 import {
   createBlocksFromOpenMetrics,
   MINIMAL_PROMETHEUS_CONFIG,

@@ -3,7 +3,7 @@ import { labelSet } from '../../../src/model/labels.js';
 import { MemorySeriesStore } from '../../../src/store/index.js';
 import type { SnapshotSample } from '../../../src/store/types.js';
 import { deriveWindowed } from '../../../src/windows/derive.js';
-import { seriesRate } from '../../../src/windows/rate.js';
+import { rate as seriesRate } from '../../../src/promql/functions/rate.js';
 
 const job = { job_id: 'j1', job_name: 'demo' };
 const src = { ...job, task_id: 'v-src', task_name: 'Source' };

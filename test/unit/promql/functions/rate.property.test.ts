@@ -1,6 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { extrapolatedRate, type PromSemantics, windowIncrease, windowRate } from '../../../src/windows/rate.js';
+import { extrapolatedRate, increase, rate } from '../../../../src/promql/functions/rate.js';
+import type { PromSemantics } from '../../../../src/promql/semantics.js';
+import { arraySeries } from '../../../support/array-series.js';
 
 /**
  * A counter as a monitored system would expose it: strictly increasing integer-millisecond timestamps, values
@@ -29,7 +31,7 @@ const counterArb = fc
       ts.push(t);
       vs.push(v);
     }
-    return { ts, vs };
+    return { ts, vs, series: arraySeries(ts, vs) };
   });
 
 const semArb = fc.constantFrom<PromSemantics>('3.x', '2.x');
@@ -51,13 +53,13 @@ describe('rate() properties', () => {
         fc.integer({ min: 1, max: 3_600_000 }),
         fc.double({ min: 0, max: 1, noNaN: true }),
         semArb,
-        ({ ts, vs }, windowMs, where, sem) => {
+        ({ ts, series }, windowMs, where, sem) => {
           const first = ts[0] ?? 0;
           const last = ts[ts.length - 1] ?? 0;
           const evalT = Math.round(first + where * (last - first + windowMs));
           const [lo, hi] = range(ts, sem === '3.x' ? evalT - windowMs : evalT - windowMs - 1, evalT);
-          const r = windowRate(ts, vs, lo, hi, evalT, windowMs, sem);
-          const inc = windowIncrease(ts, vs, lo, hi, evalT, windowMs, sem);
+          const r = rate(series, evalT, windowMs, sem);
+          const inc = increase(series, evalT, windowMs, sem);
           if (hi - lo < 2) {
             expect(r).toBeUndefined();
             expect(inc).toBeUndefined();
@@ -74,11 +76,10 @@ describe('rate() properties', () => {
 
   it('rate = increase / window (seconds), up to rounding', () => {
     fc.assert(
-      fc.property(counterArb, fc.integer({ min: 1_000, max: 3_600_000 }), semArb, ({ ts, vs }, windowMs, sem) => {
+      fc.property(counterArb, fc.integer({ min: 1_000, max: 3_600_000 }), semArb, ({ ts, series }, windowMs, sem) => {
         const evalT = (ts[ts.length - 1] ?? 0) + 1;
-        const [lo, hi] = range(ts, evalT - windowMs, evalT);
-        const r = windowRate(ts, vs, lo, hi, evalT, windowMs, sem);
-        const inc = windowIncrease(ts, vs, lo, hi, evalT, windowMs, sem);
+        const r = rate(series, evalT, windowMs, sem);
+        const inc = increase(series, evalT, windowMs, sem);
         if (r === undefined || inc === undefined) return;
         expect(Math.abs(r * (windowMs / 1000) - inc)).toBeLessThanOrEqual(1e-9 * Math.max(1, inc));
       }),
@@ -87,10 +88,10 @@ describe('rate() properties', () => {
 
   it('the extrapolated increase is at least the raw increase and at most the window/sampled-span multiple of it', () => {
     fc.assert(
-      fc.property(counterArb, fc.integer({ min: 1_000, max: 3_600_000 }), semArb, ({ ts, vs }, windowMs, sem) => {
+      fc.property(counterArb, fc.integer({ min: 1_000, max: 3_600_000 }), semArb, ({ ts, vs, series }, windowMs, sem) => {
         const evalT = (ts[ts.length - 1] ?? 0) + 500;
-        const [lo, hi] = range(ts, evalT - windowMs, evalT);
-        const inc = extrapolatedRate(ts, vs, lo, hi, evalT - windowMs, evalT, true, false, sem);
+        const [lo, hi] = range(ts, sem === '3.x' ? evalT - windowMs : evalT - windowMs - 1, evalT);
+        const inc = extrapolatedRate(series, evalT - windowMs, evalT, true, false, sem);
         if (inc === undefined) return;
         let raw = (vs[hi - 1] as number) - (vs[lo] as number);
         for (let i = lo + 1; i < hi; i++) if ((vs[i] as number) < (vs[i - 1] as number)) raw += vs[i - 1] as number;
