@@ -10,6 +10,7 @@ import { MemorySeriesStore } from './store/memory-series-store.js';
 import type { SeriesStore } from './store/types.js';
 import { createHttpApp } from './http/routes.js';
 import { startServer, type RunningServer } from './http/server.js';
+import { WindowsStage } from './windows/stage.js';
 
 export interface AppOptions {
   readonly config: BridgeConfig;
@@ -33,13 +34,24 @@ export function retentionFor(config: BridgeConfig): number {
 }
 
 /**
+ * The windows stage evaluates at most once per half poll interval: each poll (one commit per poll interval, give or
+ * take the poll's own duration) is derived at once, and other sources' commits add at most one evaluation between
+ * two polls (see WindowsStage).
+ */
+export function windowsMinIntervalFor(config: BridgeConfig): number {
+  return config.global.pollIntervalMs / 2;
+}
+
+/**
  * The sidecar: builds the components from a frozen config and owns their lifecycle. `start()` listens and starts
  * polling; `stop()` finishes the poll in flight, then closes the HTTP server and the REST client; `reload()`
- * re-reads the config and restarts the poller with it (the store and its history stay).
+ * re-reads the config and restarts the poller with it (the store and its history stay). Stages run in pipeline
+ * order (DESIGN.md §1): a source commits, then {@link App.sourceCommitted} runs the derived-windows stage.
  */
 export class App {
   readonly store: SeriesStore;
   readonly self: SelfMetrics;
+  private readonly windows: WindowsStage;
   private config: BridgeConfig;
   private client: FlinkRestClient | undefined;
   private poller: FlinkPoller | undefined;
@@ -52,6 +64,21 @@ export class App {
     this.store = new MemorySeriesStore({ retentionMs: retentionFor(opts.config) });
     for (const fam of ALL_FAMILIES) this.store.setMetadata(fam.name, fam);
     this.self = new SelfMetrics();
+    this.windows = new WindowsStage({
+      store: this.store,
+      self: this.self,
+      logger: opts.logger.child({ component: 'windows' }),
+      windows: opts.config.global.windows,
+      minIntervalMs: windowsMinIntervalFor(opts.config),
+    });
+  }
+
+  /**
+   * The hook every source calls after committing samples to the store (`timestampMs`: the newest sample time of the
+   * commit, Unix ms): runs the stages that read what the sources wrote, today the derived windows.
+   */
+  sourceCommitted(source: string, timestampMs: number): void {
+    this.windows.committed(source, timestampMs);
   }
 
   /** Address the HTTP server listens on (after start). */
@@ -91,6 +118,7 @@ export class App {
   async stop(): Promise<void> {
     this.log.info({}, 'stopping: finishing the poll in flight');
     await this.stopPoller();
+    this.windows.stop();
     await this.server?.close();
     this.server = undefined;
     this.log.info({}, 'stopped');
@@ -101,6 +129,7 @@ export class App {
     const next = this.opts.loadConfig ? this.opts.loadConfig() : this.opts.configFile ? loadConfigFile(this.opts.configFile) : this.config;
     await this.stopPoller();
     this.config = next;
+    this.windows.configure(next.global.windows, windowsMinIntervalFor(next));
     this.startPoller(next);
     this.log.info({ config: this.opts.configFile ?? '(defaults)' }, 'configuration reloaded');
   }
@@ -126,7 +155,7 @@ export class App {
       self: this.self,
       logger: this.opts.logger.child({ component: 'flink-poller' }),
       pollIntervalMs: config.global.pollIntervalMs,
-      windows: config.global.windows,
+      onCommit: (source, t) => this.sourceCommitted(source, t),
       exceptionsIntervalMs: f.exceptionsIntervalMs,
       metricNamesRefreshIntervalMs: f.metricNamesRefreshIntervalMs,
     });

@@ -1,15 +1,13 @@
 import type { Logger } from '../../log/logger.js';
 import type { SelfMetrics } from '../../self/metrics.js';
 import type { SeriesStore } from '../../store/types.js';
-import { deriveWindowed, type WindowSpec } from '../../windows/derive.js';
 import { mapPollOutcome } from './mapping.js';
 import { MetricNameCache } from './metric-names.js';
 import { runPollCycle, type PollOutcome, type PollState, type RestGetter } from './poll-cycle.js';
 import { ExceptionTracker } from './exception-tracker.js';
 
-/** Store sources written by the poller. */
+/** Store source written by the poller. */
 export const FLINK_REST_SOURCE = 'flink-rest';
-export const DERIVED_SOURCE = 'derived';
 
 /** What the poller needs; built by the app from the frozen config. */
 export interface FlinkPollerOptions {
@@ -18,15 +16,16 @@ export interface FlinkPollerOptions {
   readonly self: SelfMetrics;
   readonly logger: Logger;
   readonly pollIntervalMs: number;
-  readonly windows: readonly WindowSpec[];
+  /** Called after each cycle's snapshot is in the store, with its timestamp (the app runs its stages after it). */
+  readonly onCommit?: (source: string, timestampMs: number) => void;
   readonly exceptionsIntervalMs: number;
   readonly metricNamesRefreshIntervalMs: number;
   readonly nowMs?: () => number;
 }
 
 /**
- * Runs the poll cycle every `pollIntervalMs`, writes the `flink-rest` snapshot and the windowed `derived` snapshot
- * into the store, and records self-metrics. Cycles never overlap: a cycle that outlasts the interval delays the next
+ * Runs the poll cycle every `pollIntervalMs`, writes the `flink-rest` snapshot into the store, tells the app
+ * (`onCommit`), and records self-metrics. Cycles never overlap: a cycle that outlasts the interval delays the next
  * one (counted as the cycle's duration, not queued). `stop()` lets the cycle in flight finish, then resolves.
  */
 export class FlinkPoller {
@@ -88,21 +87,19 @@ export class FlinkPoller {
     const t = outcome.startedAtMs;
     const restSamples = mapPollOutcome(outcome);
     store.appendSnapshot(FLINK_REST_SOURCE, t, restSamples);
-    const derived = deriveWindowed(store, t, this.opts.windows);
-    store.appendSnapshot(DERIVED_SOURCE, t, derived);
+    this.opts.onCommit?.(FLINK_REST_SOURCE, t);
 
     const seconds = (performance.now() - started) / 1000;
     self.pollDuration.observe(seconds);
     self.pollRequests.set(rest.requestCount);
     self.pollRequestsExpected.set(outcome.plannedRequests);
     self.samplesIngested.inc({ source: FLINK_REST_SOURCE }, restSamples.length);
-    self.samplesIngested.inc({ source: DERIVED_SOURCE }, derived.length);
     self.storeSeries.set(store.seriesCount);
     self.storeSamples.set(store.sampleCount);
     for (const f of outcome.failures) self.endpointErrors.inc({ endpoint: f.endpoint, code: f.code });
     self.pollCycles.inc({ result: !outcome.reachable ? 'unreachable' : outcome.failures.length > 0 ? 'partial' : 'success' });
     if (outcome.reachable) self.lastPollSuccess.set(Date.now() / 1000);
-    this.log(outcome, seconds, rest.requestCount, restSamples.length + derived.length);
+    this.log(outcome, seconds, rest.requestCount, restSamples.length);
     this.lastOutcome = outcome;
     this.completedCycles++;
     return outcome;

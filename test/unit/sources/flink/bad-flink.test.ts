@@ -63,7 +63,6 @@ async function pollWith(cases: Record<string, Misbehaviour>) {
     self,
     logger,
     pollIntervalMs: 15_000,
-    windows: [{ name: '1m', ms: 60_000 }],
     exceptionsIntervalMs: 60_000,
     metricNamesRefreshIntervalMs: 300_000,
   });
