@@ -1,7 +1,7 @@
 import { labelSet } from '../model/labels.js';
 import { F, type FamilySpec } from '../model/families.js';
 import type { SeriesStore, SnapshotSample, StoredSeries } from '../store/types.js';
-import { rate as seriesRate } from '../promql/functions/rate.js';
+import { coveredRate } from './covered-rate.js';
 
 /** A configured window: its label value (`1m`) and length in ms. */
 export interface WindowSpec {
@@ -19,17 +19,20 @@ const RATE_RULES: readonly { from: FamilySpec; to: FamilySpec; perSubtask: boole
 ];
 
 /**
- * Computes the derived series of the `derived` source at `evalTimeMs` from the store, for every window:
- * - `flink_task_records_{in,out}_per_second{window}` = PromQL `rate(flink_task_records_{in,out}_total[window])`;
- * - `flink_task_{busy,backpressured,idle}_ratio{window}` = `rate(flink_task_…_seconds_total[window]) / parallelism`
- *   (the REST counters are sums over subtasks, so this is the average over subtasks), capped at 1: samples are stamped
- *   with the poll time while Flink measured them at its last MetricFetcher refresh, and that jitter can push the
- *   quotient a fraction of a percent above 1;
+ * Computes the derived series of the `derived` source at `evalTimeMs` from the store, for every window. "Windowed
+ * rate" below is {@link coveredRate}: the per-second increase over the part of the window the samples cover, which
+ * is PromQL `rate(counter[window])` (Prometheus 3.x, bit for bit) once the samples cover the whole window, and does
+ * not read low for a series younger than the window or restarted inside it.
+ * - `flink_task_records_{in,out}_per_second{window}` = the windowed rate of `flink_task_records_{in,out}_total`;
+ * - `flink_task_{busy,backpressured,idle}_ratio{window}` = the windowed rate of `flink_task_…_seconds_total` /
+ *   parallelism (the REST counters are sums over subtasks, so this is the average over subtasks), capped at 1:
+ *   samples are stamped with the poll time while Flink measured them at its last MetricFetcher refresh, and that
+ *   jitter can push the quotient a fraction of a percent above 1;
  * - `flink_job_source_records_per_second{window}` / `flink_job_sink_records_per_second{window}` = the sum of the
  *   vertex rates over the job's source / sink vertices (`flink_task_info{source="true"}` / `{sink="true"}`).
- * Rates follow Prometheus 3.x `extrapolatedRate` (src/promql/functions/rate.ts): counter resets after a restart are handled,
- * stale markers are skipped, and a series with fewer than two samples in the window yields no output.
- * Pure with respect to the store (reads only); returns the snapshot to append.
+ * Counter resets are handled like Prometheus, staleness markers split a series' life, and a series with no live
+ * stretch of two samples in the window yields no output. Counters of every source are read (the `derived` source
+ * itself has none). Pure with respect to the store (reads only); returns the snapshot to append.
  */
 export function deriveWindowed(store: SeriesStore, evalTimeMs: number, windows: readonly WindowSpec[]): SnapshotSample[] {
   const out: SnapshotSample[] = [];
@@ -59,7 +62,7 @@ export function deriveWindowed(store: SeriesStore, evalTimeMs: number, windows: 
       if (divisor === undefined || divisor <= 0) continue;
       const base = s.labels.toRecord();
       for (const w of windows) {
-        const r = seriesRate(s, evalTimeMs, w.ms);
+        const r = coveredRate(s, evalTimeMs, w.ms);
         if (r === undefined) continue;
         // A fraction of wall-clock time cannot exceed 1. It does by a fraction of a percent when Flink's metric snapshot
         // (MetricFetcher, refreshed asynchronously) and our poll time drift apart within the window; clamp that noise.

@@ -51,6 +51,34 @@ describe('deriveWindowed', () => {
     expect(get('flink_task_idle_ratio', { task_id: 'v-src', window: '1m' })[0]).toBeCloseTo(0.75, 9);
   });
 
+  it('young and restarted vertices: rates, ratios and job sums read the true values in the long window too', () => {
+    const store = new MemorySeriesStore({ retentionMs: 900_000 });
+    const near = (v: number | undefined, expected: number) => expect(Math.abs((v ?? Number.NaN) - expected)).toBeLessThanOrEqual(1e-9 * expected);
+    let t = 1_000_000;
+    // 90 s of history: the 5m window is young
+    for (let i = 0; i < 10; i++, t += 10_000) store.appendSnapshot('flink-rest', t, snapshot(t));
+    const young = deriveWindowed(store, t - 10_000, W);
+    const get = (out: SnapshotSample[], name: string, window: string) =>
+      out.find((x) => x.labels.metricName === name && x.labels.get('window') === window)?.value;
+    near(get(young, 'flink_task_records_out_per_second', '5m'), 300);
+    near(get(young, 'flink_job_source_records_per_second', '5m'), 300);
+    near(get(young, 'flink_job_sink_records_per_second', '5m'), 40);
+    near(get(young, 'flink_task_idle_ratio', '5m'), 0.75);
+    // the job restarts: its vertex series go stale for two polls, then come back with counters from 0
+    store.appendSnapshot('flink-rest', t, []);
+    store.appendSnapshot('flink-rest', (t += 10_000), []);
+    const restart = (t += 10_000);
+    for (let i = 0; i < 4; i++, t += 10_000) {
+      const fresh = snapshot(t - restart + 2_000);
+      store.appendSnapshot('flink-rest', t, fresh);
+    }
+    const after = deriveWindowed(store, t - 10_000, W);
+    near(get(after, 'flink_task_records_out_per_second', '5m'), 300);
+    near(get(after, 'flink_job_source_records_per_second', '5m'), 300);
+    near(get(after, 'flink_task_idle_ratio', '5m'), 0.75);
+    near(get(after, 'flink_task_records_out_per_second', '1m'), 300);
+  });
+
   it('caps time ratios at 1 when poll-time jitter makes the quotient overshoot', () => {
     const store = new MemorySeriesStore({ retentionMs: 900_000 });
     let t = 1_000_000;
