@@ -22,7 +22,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import { ConfigError } from '../errors.js';
-import { filePath, nullAsAbsent } from './fields.js';
+import { filePath, nullAsAbsent, tlsVersion, type TlsVersion } from './fields.js';
 import { FileReader, ioReason } from './files.js';
 import { deepFreeze } from './freeze.js';
 import { configErrorMap, issuesToError, parseYamlSource, validateSource } from './source.js';
@@ -35,8 +35,7 @@ export type ClientAuthType =
   | 'VerifyClientCertIfGiven'
   | 'RequireAndVerifyClientCert';
 
-/** Node's names for TLS versions (`tls.SecureVersion`). */
-export type TlsVersion = 'TLSv1' | 'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3';
+export type { TlsVersion } from './fields.js';
 
 /**
  * TLS material and policy for the listener (PEM contents, not paths). `clientAuthType` is the exporter-toolkit policy
@@ -67,13 +66,6 @@ const CLIENT_AUTH_TYPES = [
   'RequireAndVerifyClientCert',
 ] as const;
 
-const TLS_VERSIONS: Readonly<Record<string, TlsVersion>> = {
-  TLS10: 'TLSv1',
-  TLS11: 'TLSv1.1',
-  TLS12: 'TLSv1.2',
-  TLS13: 'TLSv1.3',
-};
-
 /** `$2a$`, `$2b$`, `$2y$` bcrypt hashes: cost 04..31, 22 chars salt + 31 chars hash. */
 const BCRYPT_RE = /^\$2[aby]\$(0[4-9]|[12][0-9]|3[01])\$[./A-Za-z0-9]{53}$/;
 
@@ -83,7 +75,7 @@ const tlsServerSchema = z
     key_file: filePath.optional(),
     client_ca_file: filePath.optional(),
     client_auth_type: z.enum(CLIENT_AUTH_TYPES).optional(),
-    min_version: z.enum(['TLS10', 'TLS11', 'TLS12', 'TLS13']).optional(),
+    min_version: tlsVersion.optional(),
   })
   .superRefine((t, ctx) => {
     const enabled = t.cert_file !== undefined || t.key_file !== undefined || t.client_ca_file !== undefined || t.client_auth_type !== undefined;
@@ -173,7 +165,7 @@ export function parseWebConfig(yamlText: string, sourceName: string, baseDir?: s
       cert: cert ?? '',
       key: key ?? '',
       ...(ca !== undefined ? { ca } : {}),
-      ...(t.min_version !== undefined ? { minVersion: TLS_VERSIONS[t.min_version] as TlsVersion } : {}),
+      ...(t.min_version !== undefined ? { minVersion: t.min_version } : {}),
       clientAuthType,
     };
   }

@@ -21,7 +21,7 @@ describe('examples/config.yml', () => {
     const text = readFileSync(path, 'utf8');
     const keys = [
       'global', 'poll_interval', 'evaluation_interval', 'windows', 'external_labels',
-      'flink', 'rest_url', 'timeout', 'concurrency', 'retries', 'retry_backoff', 'exceptions_interval',
+      'flink', 'rest_url', 'timeout', 'concurrency', 'retries', 'retry_backoff', 'exceptions_interval', 'stale_after',
       'metric_names_refresh_interval', 'fetcher_update_interval',
       'basic_auth', 'username', 'password', 'password_file',
       'authorization', 'type', 'credentials', 'credentials_file',
