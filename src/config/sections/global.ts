@@ -137,9 +137,12 @@ export function resolveGlobal(g: GlobalSection): GlobalConfig {
   };
 }
 
-/** One warning line per reserved key the config sets: it is accepted and does nothing yet. */
+/** The warning for a reserved key set in a file: it is accepted and does nothing yet. */
+export function reservedKeyWarning(key: ReservedGlobalKey): string {
+  return `global.${key} is set but not used yet: it is reserved for ${RESERVED_GLOBAL_KEYS[key]}`;
+}
+
+/** One warning line per reserved key the config sets (`reservedKeyWarning`). */
 export function reservedKeyWarnings(g: GlobalConfig): string[] {
-  return g.reservedKeysSet.map(
-    (key) => `global.${key} is set but not used yet: it is reserved for ${RESERVED_GLOBAL_KEYS[key]}`,
-  );
+  return g.reservedKeysSet.map(reservedKeyWarning);
 }
