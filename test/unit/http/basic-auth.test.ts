@@ -1,4 +1,5 @@
 import bcrypt from 'bcryptjs';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { BasicAuthenticator, bcryptCost, parseBasicAuthHeader, type BcryptCompare } from '../../../src/http/basic-auth.js';
 
@@ -93,5 +94,31 @@ describe('BasicAuthenticator', () => {
   it('a compare that throws (a corrupt hash) is a refusal, not a crash', async () => {
     const auth = new BasicAuthenticator(USERS, { compare: () => Promise.reject(new Error('bad hash')) });
     expect(await auth.check(basic('alice', 'wonderland'))).toBe(false);
+  });
+});
+
+describe('parseBasicAuthHeader on arbitrary input', () => {
+  it('never throws: credentials or undefined', () => {
+    const soup = fc.array(fc.constantFrom('Basic', 'basic ', ' ', 'Bearer', 'YWxpY2U6cHc=', '=', ':', '!', 'Og==', '\t'), { maxLength: 10 }).map((t) => t.join(''));
+    fc.assert(
+      fc.property(fc.option(fc.oneof(fc.string({ maxLength: 100 }), soup), { nil: undefined }), (h) => {
+        const c = parseBasicAuthHeader(h);
+        if (c !== undefined) expect(c.user).not.toContain(':');
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('round-trips any user without ":" and any password, whatever the scheme\'s case', () => {
+    fc.assert(
+      fc.property(fc.string().filter((u) => !u.includes(':')), fc.string(), fc.constantFrom('Basic', 'basic', 'BASIC'), (user, password, scheme) => {
+        const header = `${scheme} ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+        // Strings with lone surrogates do not survive UTF-8 encoding; compare with what the bytes really carry.
+        const sent = Buffer.from(`${user}:${password}`).toString('utf8');
+        const colon = sent.indexOf(':');
+        expect(parseBasicAuthHeader(header)).toEqual({ user: sent.slice(0, colon), password: sent.slice(colon + 1) });
+      }),
+      { numRuns: 1000 },
+    );
   });
 });
