@@ -33,14 +33,14 @@ function makeOtherCa(): void {
 }
 
 /** GET / over a fresh TLS connection; 'closed' when the server ended the connection without an HTTP answer. */
-function request(port: number, client: Client): Promise<Outcome> {
+function request(port: number, client: Client, version: 'TLSv1.2' | 'TLSv1.3'): Promise<Outcome> {
   const certs =
     client === 'trusted' ? { cert: pem(EXAMPLE_TLS, 'client.crt'), key: pem(EXAMPLE_TLS, 'client.key') }
     : client === 'otherCa' ? { cert: pem(tmp, 'other-client.crt'), key: pem(tmp, 'other-client.key') }
     : {};
   return new Promise((done, fail) => {
     const req = https.request(
-      { host: '127.0.0.1', port, path: '/', agent: false, ca: pem(EXAMPLE_TLS, 'ca.crt'), ...certs },
+      { host: '127.0.0.1', port, path: '/', agent: false, ca: pem(EXAMPLE_TLS, 'ca.crt'), minVersion: version, maxVersion: version, ...certs },
       (res) => {
         res.resume();
         res.on('end', () => (res.statusCode === 200 ? done(200) : fail(new Error(`unexpected status ${res.statusCode}`))));
@@ -86,9 +86,11 @@ describe.each(POLICIES)('client_auth_type %s on the real HTTPS listener', (polic
     await server.close();
   });
 
-  it.each(['none', 'trusted', 'otherCa'] as const)('client with certificate: %s', async (client) => {
+  it.each(
+    (['none', 'trusted', 'otherCa'] as const).flatMap((client) => (['TLSv1.2', 'TLSv1.3'] as const).map((v) => [client, v] as const)),
+  )('client with certificate: %s, over %s', async (client, version) => {
     const before = rejected.length;
-    expect(await request(server.address.port, client)).toBe(expected[client]);
+    expect(await request(server.address.port, client, version)).toBe(expected[client]);
     // The listener's own verdict closes (and reports) the connections of the looser policies; RequireAndVerifyClientCert
     // is left to OpenSSL and Node (`rejectUnauthorized`), which fail or drop those connections before it runs.
     const closedByPolicy = expected[client] === 'closed' && policy !== 'RequireAndVerifyClientCert';
