@@ -1,6 +1,7 @@
 import type { BridgeConfig } from './config/schema.js';
 import { loadConfigFile } from './config/load.js';
-import { checkBasicAuthAsync, type WebConfig } from './config/web-config.js';
+import type { WebConfig } from './config/web-config.js';
+import { BasicAuthenticator } from './http/basic-auth.js';
 import type { Logger } from './log/logger.js';
 import { ALL_FAMILIES } from './model/families.js';
 import { SelfMetrics } from './self/metrics.js';
@@ -88,13 +89,17 @@ export class App {
 
   async start(): Promise<void> {
     const webConfig = this.opts.webConfig;
+    const users = webConfig?.basicAuthUsers;
+    const auth = users !== undefined ? new BasicAuthenticator(users) : undefined;
+    // The unknown-user decoy hash is made now, so the first request with an unknown user costs no more than others.
+    await auth?.decoyHash();
     const http = createHttpApp({
       store: this.store,
       self: this.self,
       logger: this.opts.logger.child({ component: 'http' }),
       ready: () => this.poller?.ready ?? false,
       // async: a bcrypt compare (~100 ms on a cache miss) must not stall scrapes and polls on the event loop
-      authorize: webConfig?.basicAuthUsers ? (h) => checkBasicAuthAsync(webConfig, h) : undefined,
+      authorize: auth !== undefined ? (h) => auth.check(h) : undefined,
       reload: this.opts.enableLifecycle ? () => this.reload() : undefined,
       status: () => {
         const latest = this.poller?.latest;
@@ -107,7 +112,10 @@ export class App {
       },
     });
     const { host, port } = this.opts.listenAddress;
-    this.server = await startServer(http, host, port, webConfig?.tls);
+    const tlsLog = this.opts.logger.child({ component: 'web' });
+    this.server = await startServer(http, host, port, webConfig?.tls, {
+      onClientRejected: (reason, remote) => tlsLog.warn({ remote: remote ?? '' }, `TLS connection closed: ${reason}`),
+    });
     this.startPoller(this.config);
     this.log.info(
       { address: `${this.server.address.host}:${this.server.address.port}`, flink: this.config.flink.restUrl, tls: webConfig?.tls !== undefined },

@@ -17,11 +17,13 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import type { AppOptions } from './app.js';
-import { DEFAULT_LISTEN_ADDRESS, DEFAULT_REST_URL, DEFAULT_STORAGE_PATH } from './config/defaults.js';
+import { DEFAULT_LISTEN_ADDRESS, DEFAULT_STORAGE_PATH } from './config/defaults.js';
+import { DEFAULT_REST_URL } from './config/sections/flink.js';
 import { checkHttpUrl } from './config/fields.js';
 import { configWarnings, defaultConfig, loadConfigFile } from './config/load.js';
 import type { ConfigOverrides } from './config/load.js';
 import type { BridgeConfig } from './config/schema.js';
+import { reservedKeyWarning, reservedKeyWarnings } from './config/sections/global.js';
 import { loadWebConfig } from './config/web-config.js';
 import type { WebConfig } from './config/web-config.js';
 import { CliError } from './errors.js';
@@ -126,6 +128,8 @@ interface RunFlags {
   readonly webConfigFile?: string;
   readonly enableLifecycle: boolean;
   readonly storagePath: string;
+  /** `--storage.path` was given on the command line (not the default). */
+  readonly storagePathGiven: boolean;
   readonly logLevel: LogLevel;
   readonly logFormat: LogFormat;
 }
@@ -177,7 +181,9 @@ export async function runCli(argv: readonly string[], io: CliIo, deps: CliDeps =
       .default(parseListenAddress(DEFAULT_LISTEN_ADDRESS), DEFAULT_LISTEN_ADDRESS),
     webConfigFile: new Option('--web.config.file <path>', 'exporter-toolkit web config file (TLS and basic auth)'),
     enableLifecycle: new Option('--web.enable-lifecycle', 'enable POST /-/reload').default(false),
-    storagePath: new Option('--storage.path <dir>', 'directory for on-disk state').default(DEFAULT_STORAGE_PATH),
+    storagePath: new Option('--storage.path <dir>', 'directory for on-disk state (reserved for the coming remote-write queue; not used yet)').default(
+      DEFAULT_STORAGE_PATH,
+    ),
     logLevel: new Option('--log.level <level>', 'only log records of this level or above').choices(LOG_LEVELS).default('info'),
     logFormat: new Option('--log.format <format>', 'log line format').choices(LOG_FORMATS).default('logfmt'),
     version: new Option('--version', 'print version information and exit'),
@@ -205,6 +211,7 @@ export async function runCli(argv: readonly string[], io: CliIo, deps: CliDeps =
         listenAddress: value<ListenAddress>(opt.listenAddress),
         enableLifecycle: value<boolean>(opt.enableLifecycle),
         storagePath: value<string>(opt.storagePath),
+        storagePathGiven: program.getOptionValueSource(opt.storagePath.attributeName()) === 'cli',
         logLevel: value<LogLevel>(opt.logLevel),
         logFormat: value<LogFormat>(opt.logFormat),
       },
@@ -254,7 +261,7 @@ function checkConfigFiles(paths: readonly string[], io: CliIo): number {
     try {
       const config = loadConfigFile(path);
       io.stdout.write(`SUCCESS: ${path} is valid\n`);
-      for (const w of configWarnings(config)) io.stdout.write(`  WARNING: ${w}\n`);
+      for (const w of [...configWarnings(config), ...reservedKeyWarnings(config.global)]) io.stdout.write(`  WARNING: ${w}\n`);
     } catch (err) {
       failed = true;
       io.stderr.write(`FAILED: ${err instanceof Error ? err.message : String(err)}\n`);
@@ -271,10 +278,21 @@ async function runApp(flags: RunFlags, io: CliIo, deps: CliDeps): Promise<number
   const logger = createLogger({ level: flags.logLevel, format: flags.logFormat }, io.stderr);
   const log = logger.child({ component: 'main' });
   const overrides: ConfigOverrides = flags.restUrl !== undefined ? { restUrl: flags.restUrl } : {};
+  // Accepted-but-unused settings (issue 5 §3.6) are warned about once per process, not at every reload.
+  const warnedReserved = new Set<string>();
+  const warnReservedOnce = (key: string, fields: Record<string, string>, message: string): void => {
+    if (warnedReserved.has(key)) return;
+    warnedReserved.add(key);
+    log.warn(fields, message);
+  };
   const loadConfig = (): BridgeConfig => {
     const config =
       flags.configFile !== undefined ? loadConfigFile(flags.configFile, overrides) : defaultConfig(overrides);
-    for (const w of configWarnings(config)) log.warn({ file: flags.configFile ?? '(defaults)' }, w);
+    const file = flags.configFile ?? '(defaults)';
+    for (const w of configWarnings(config)) log.warn({ file }, w);
+    for (const key of config.global.reservedKeysSet) {
+      warnReservedOnce(`global.${key}`, { file, key: `global.${key}` }, reservedKeyWarning(key));
+    }
     return config;
   };
 
@@ -297,6 +315,13 @@ async function runApp(flags: RunFlags, io: CliIo, deps: CliDeps): Promise<number
 
   const { name, version } = packageInfo();
   log.info({ version, node: process.version }, `starting ${name}`);
+  if (flags.storagePathGiven) {
+    warnReservedOnce(
+      '--storage.path',
+      { flag: '--storage.path' },
+      '--storage.path is set but not used yet: it is reserved for the coming remote-write queue (on-disk buffer); nothing is written there',
+    );
+  }
 
   let app: RunnableApp;
   try {

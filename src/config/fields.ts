@@ -114,3 +114,17 @@ export const httpUrl = z.string().transform((value, ctx) => {
   }
   return r.url;
 });
+
+/** Node's names for TLS versions (`tls.SecureVersion`). */
+export type TlsVersion = 'TLSv1' | 'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3';
+
+/** Prometheus/Go config names of TLS versions (`min_version`) → Node's. */
+export const TLS_VERSIONS: Readonly<Record<'TLS10' | 'TLS11' | 'TLS12' | 'TLS13', TlsVersion>> = {
+  TLS10: 'TLSv1',
+  TLS11: 'TLSv1.1',
+  TLS12: 'TLSv1.2',
+  TLS13: 'TLSv1.3',
+};
+
+/** A `min_version` field: `TLS10`..`TLS13` (as in Prometheus and exporter-toolkit), output in Node's naming. */
+export const tlsVersion = z.enum(['TLS10', 'TLS11', 'TLS12', 'TLS13']).transform((v): TlsVersion => TLS_VERSIONS[v]);

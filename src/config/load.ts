@@ -11,14 +11,9 @@ import { checkHttpUrl } from './fields.js';
 import { FileReader, ioReason } from './files.js';
 import { deepFreeze } from './freeze.js';
 import { configFileSchema } from './schema.js';
-import type {
-  AuthorizationConfig,
-  BasicAuthConfig,
-  BridgeConfig,
-  ConfigFile,
-  TlsClientConfig,
-  WindowConfig,
-} from './schema.js';
+import type { BridgeConfig, ConfigFile } from './schema.js';
+import { resolveFlink } from './sections/flink.js';
+import { resolveGlobal } from './sections/global.js';
 import { configErrorMap, issuesToError, parseYamlSource, validateSource } from './source.js';
 import type { YamlSource } from './source.js';
 
@@ -147,69 +142,6 @@ function finish(
 }
 
 function toBridgeConfig(file: ConfigFile, reader: FileReader): BridgeConfig {
-  const g = file.global;
-  const f = file.flink;
-  const windows: WindowConfig[] = g.windows
-    .map((w) => ({ name: formatDuration(w.ms), ms: w.ms }))
-    .sort((a, b) => a.ms - b.ms);
-
-  let basicAuth: BasicAuthConfig | undefined;
-  if (f.basic_auth !== undefined) {
-    const b = f.basic_auth;
-    const password =
-      b.password_file !== undefined
-        ? reader.read(['flink', 'basic_auth', 'password_file'], b.password_file, true)
-        : (b.password ?? '');
-    basicAuth = { username: b.username, password: password ?? '' };
-  }
-
-  let authorization: AuthorizationConfig | undefined;
-  if (f.authorization !== undefined) {
-    const a = f.authorization;
-    const credentials =
-      a.credentials_file !== undefined
-        ? reader.read(['flink', 'authorization', 'credentials_file'], a.credentials_file, true)
-        : a.credentials;
-    authorization = { type: a.type, credentials: credentials ?? '' };
-  }
-
-  let tls: TlsClientConfig | undefined;
-  if (f.tls_config !== undefined) {
-    const t = f.tls_config;
-    const base = ['flink', 'tls_config'];
-    const ca = t.ca_file !== undefined ? reader.read([...base, 'ca_file'], t.ca_file, false) : undefined;
-    const cert = t.cert_file !== undefined ? reader.read([...base, 'cert_file'], t.cert_file, false) : undefined;
-    const key = t.key_file !== undefined ? reader.read([...base, 'key_file'], t.key_file, false) : undefined;
-    reader.checkCertificates([...base, 'ca_file'], ca);
-    reader.checkKeyPair([...base, 'cert_file'], cert, key);
-    tls = {
-      ...(ca !== undefined ? { ca } : {}),
-      ...(cert !== undefined ? { cert } : {}),
-      ...(key !== undefined ? { key } : {}),
-      ...(t.server_name !== undefined ? { serverName: t.server_name } : {}),
-      insecureSkipVerify: t.insecure_skip_verify,
-    };
-  }
-
-  return {
-    global: {
-      pollIntervalMs: g.poll_interval,
-      evaluationIntervalMs: g.evaluation_interval,
-      windows,
-      externalLabels: { ...g.external_labels },
-    },
-    flink: {
-      restUrl: f.rest_url,
-      timeoutMs: f.timeout,
-      concurrency: f.concurrency,
-      retries: f.retries,
-      retryBackoffMs: f.retry_backoff,
-      exceptionsIntervalMs: f.exceptions_interval,
-      metricNamesRefreshIntervalMs: f.metric_names_refresh_interval,
-      fetcherUpdateIntervalMs: f.fetcher_update_interval,
-      ...(basicAuth !== undefined ? { basicAuth } : {}),
-      ...(authorization !== undefined ? { authorization } : {}),
-      ...(tls !== undefined ? { tls } : {}),
-    },
-  };
+  const global = resolveGlobal(file.global);
+  return { global, flink: resolveFlink(file.flink, global.pollIntervalMs, reader) };
 }

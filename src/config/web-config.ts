@@ -1,6 +1,7 @@
 /**
  * `--web.config.file`: the Prometheus exporter-toolkit web config format (TLS and basic auth for the sidecar's own
- * HTTP server), validated once and frozen, plus the basic-auth check used on every request.
+ * HTTP server), validated once and frozen. Enforcing it is the HTTP layer's job: `../http/server.ts` (client
+ * certificate policy, `../http/client-cert-policy.ts`) and `../http/basic-auth.ts` (the per-request check).
  *
  * Accepted keys (unknown keys are errors):
  * ```yaml
@@ -17,13 +18,11 @@
  * File paths are relative to the web config file's directory. A `tls_server_config` with no keys means plain HTTP,
  * and an empty `basic_auth_users` means no authentication, like exporter-toolkit.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import bcrypt from 'bcryptjs';
 import { z } from 'zod';
 import { ConfigError } from '../errors.js';
-import { filePath, nullAsAbsent } from './fields.js';
+import { filePath, nullAsAbsent, tlsVersion, type TlsVersion } from './fields.js';
 import { FileReader, ioReason } from './files.js';
 import { deepFreeze } from './freeze.js';
 import { configErrorMap, issuesToError, parseYamlSource, validateSource } from './source.js';
@@ -36,23 +35,17 @@ export type ClientAuthType =
   | 'VerifyClientCertIfGiven'
   | 'RequireAndVerifyClientCert';
 
-/** Node's names for TLS versions (`tls.SecureVersion`). */
-export type TlsVersion = 'TLSv1' | 'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3';
+export type { TlsVersion } from './fields.js';
 
 /**
- * TLS options for the listener, ready for `https.createServer` (PEM contents, not paths).
- *
- * Node cannot express two Go policies by `requestCert`/`rejectUnauthorized` alone, so the server must also look at
- * `clientAuthType`: for `RequireAnyClientCert` reject connections whose `socket.getPeerCertificate()` is empty; for
- * `VerifyClientCertIfGiven` reject connections that presented a certificate but are not `socket.authorized`.
+ * TLS material and policy for the listener (PEM contents, not paths). `clientAuthType` is the exporter-toolkit policy
+ * with the `RequireClientCert` alias resolved; `../http/server.ts` enforces it with Go `crypto/tls` semantics.
  */
 export interface WebTlsConfig {
   readonly cert: string;
   readonly key: string;
   /** CA bundle (PEM) that client certificates are verified against. */
   readonly ca?: string;
-  readonly requestCert: boolean;
-  readonly rejectUnauthorized: boolean;
   readonly minVersion?: TlsVersion;
   readonly clientAuthType: ClientAuthType;
 }
@@ -73,13 +66,6 @@ const CLIENT_AUTH_TYPES = [
   'RequireAndVerifyClientCert',
 ] as const;
 
-const TLS_VERSIONS: Readonly<Record<string, TlsVersion>> = {
-  TLS10: 'TLSv1',
-  TLS11: 'TLSv1.1',
-  TLS12: 'TLSv1.2',
-  TLS13: 'TLSv1.3',
-};
-
 /** `$2a$`, `$2b$`, `$2y$` bcrypt hashes: cost 04..31, 22 chars salt + 31 chars hash. */
 const BCRYPT_RE = /^\$2[aby]\$(0[4-9]|[12][0-9]|3[01])\$[./A-Za-z0-9]{53}$/;
 
@@ -89,7 +75,7 @@ const tlsServerSchema = z
     key_file: filePath.optional(),
     client_ca_file: filePath.optional(),
     client_auth_type: z.enum(CLIENT_AUTH_TYPES).optional(),
-    min_version: z.enum(['TLS10', 'TLS11', 'TLS12', 'TLS13']).optional(),
+    min_version: tlsVersion.optional(),
   })
   .superRefine((t, ctx) => {
     const enabled = t.cert_file !== undefined || t.key_file !== undefined || t.client_ca_file !== undefined || t.client_auth_type !== undefined;
@@ -179,9 +165,7 @@ export function parseWebConfig(yamlText: string, sourceName: string, baseDir?: s
       cert: cert ?? '',
       key: key ?? '',
       ...(ca !== undefined ? { ca } : {}),
-      requestCert: clientAuthType !== 'NoClientCert',
-      rejectUnauthorized: clientAuthType === 'RequireAndVerifyClientCert',
-      ...(t.min_version !== undefined ? { minVersion: TLS_VERSIONS[t.min_version] as TlsVersion } : {}),
+      ...(t.min_version !== undefined ? { minVersion: t.min_version } : {}),
       clientAuthType,
     };
   }
@@ -192,98 +176,4 @@ export function parseWebConfig(yamlText: string, sourceName: string, baseDir?: s
     ...(users.length > 0 ? { basicAuthUsers: new Map(users) } : {}),
   };
   return deepFreeze(config);
-}
-
-/** Hash compared when the user is unknown, so unknown and known users take the same time (as exporter-toolkit). */
-const DECOY_HASH = '$2b$10$Np7Z/TidMp4JigYdkM95euOoyLH/EzTSMGk/9EwatevMsM2.sMUVK';
-/** Successful checks remembered per web config; bcrypt costs ~100 ms per compare at cost 10. */
-const CACHE_SIZE = 100;
-const successCache = new WeakMap<WebConfig, Map<string, Buffer>>();
-
-interface Credentials {
-  readonly user: string;
-  readonly password: string;
-}
-
-/** Parses `Basic base64(user:password)`; undefined for anything else. */
-export function parseBasicAuthHeader(header: string | undefined): Credentials | undefined {
-  if (header === undefined) return undefined;
-  const m = /^\s*basic\s+([A-Za-z0-9+/=_-]+)\s*$/i.exec(header);
-  if (m === null) return undefined;
-  const decoded = Buffer.from(m[1] as string, 'base64').toString('utf8');
-  const colon = decoded.indexOf(':');
-  if (colon < 0) return undefined;
-  return { user: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
-}
-
-function cacheKey(user: string, hash: string, password: string): { key: string; digest: Buffer } {
-  const digest = createHash('sha256').update(user).update('\0').update(hash).update('\0').update(password).digest();
-  return { key: createHash('sha256').update(user).update('\0').update(hash).digest('hex'), digest };
-}
-
-function cachedOk(webConfig: WebConfig, user: string, hash: string, password: string): { hit: boolean; remember: () => void } {
-  let cache = successCache.get(webConfig);
-  if (cache === undefined) {
-    cache = new Map();
-    successCache.set(webConfig, cache);
-  }
-  const c = cache;
-  const { key, digest } = cacheKey(user, hash, password);
-  const known = c.get(key);
-  const hit = known !== undefined && timingSafeEqual(known, digest);
-  return {
-    hit,
-    remember: () => {
-      c.delete(key);
-      c.set(key, digest);
-      if (c.size > CACHE_SIZE) {
-        const oldest = c.keys().next().value;
-        if (oldest !== undefined) c.delete(oldest);
-      }
-    },
-  };
-}
-
-/**
- * Checks an `Authorization` request header against `basic_auth_users`, synchronously (bcrypt blocks the event loop
- * ~100 ms at cost 10 on a cache miss; successful checks are cached, up to 100 per web config, keyed by a SHA-256 of
- * user, hash and password so plain passwords are not kept).
- *
- * @param authorizationHeader the raw header value, or undefined when absent
- * @returns true when no users are configured, or the header carries a configured user with the right password
- */
-export function checkBasicAuth(webConfig: WebConfig, authorizationHeader: string | undefined): boolean {
-  const c = prepareCheck(webConfig, authorizationHeader);
-  if (typeof c === 'boolean') return c;
-  const ok = bcrypt.compareSync(c.password, c.hash) && c.known;
-  if (ok) c.remember();
-  return ok;
-}
-
-/** As `checkBasicAuth`, but bcrypt runs without blocking the event loop. Resolves to the same answer. */
-export async function checkBasicAuthAsync(webConfig: WebConfig, authorizationHeader: string | undefined): Promise<boolean> {
-  const c = prepareCheck(webConfig, authorizationHeader);
-  if (typeof c === 'boolean') return c;
-  const ok = (await bcrypt.compare(c.password, c.hash)) && c.known;
-  if (ok) c.remember();
-  return ok;
-}
-
-/**
- * What both checks share: a decided answer (no users configured, no/odd header, cached success), or what bcrypt must
- * compare. An unknown user is compared against a decoy hash so that timing does not tell which users exist.
- */
-function prepareCheck(
-  webConfig: WebConfig,
-  authorizationHeader: string | undefined,
-): boolean | { password: string; hash: string; known: boolean; remember: () => void } {
-  const users = webConfig.basicAuthUsers;
-  if (users === undefined) return true;
-  const creds = parseBasicAuthHeader(authorizationHeader);
-  if (creds === undefined) return false;
-  const configured = users.get(creds.user);
-  const hash = configured ?? DECOY_HASH;
-  const cached = cachedOk(webConfig, creds.user, hash, creds.password);
-  if (configured !== undefined && cached.hit) return true;
-  return { password: creds.password, hash, known: configured !== undefined, remember: cached.remember };
 }

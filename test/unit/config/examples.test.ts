@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { configWarnings, loadConfigFile } from '../../../src/config/load.js';
-import { checkBasicAuth, loadWebConfig } from '../../../src/config/web-config.js';
+import { loadWebConfig } from '../../../src/config/web-config.js';
+import { BasicAuthenticator } from '../../../src/http/basic-auth.js';
 
 const EXAMPLES = join(import.meta.dirname, '..', '..', '..', 'examples');
 
@@ -20,7 +21,7 @@ describe('examples/config.yml', () => {
     const text = readFileSync(path, 'utf8');
     const keys = [
       'global', 'poll_interval', 'evaluation_interval', 'windows', 'external_labels',
-      'flink', 'rest_url', 'timeout', 'concurrency', 'retries', 'retry_backoff', 'exceptions_interval',
+      'flink', 'rest_url', 'timeout', 'concurrency', 'retries', 'retry_backoff', 'exceptions_interval', 'stale_after',
       'metric_names_refresh_interval', 'fetcher_update_interval',
       'basic_auth', 'username', 'password', 'password_file',
       'authorization', 'type', 'credentials', 'credentials_file',
@@ -31,10 +32,11 @@ describe('examples/config.yml', () => {
 });
 
 describe('examples/web-config.yml', () => {
-  it('is valid; its demo user logs in with "change-me"', () => {
+  it('is valid; its demo user logs in with "change-me"', async () => {
     const w = loadWebConfig(join(EXAMPLES, 'web-config.yml'));
     expect(w.tls?.cert).toContain('BEGIN CERTIFICATE');
     const header = `Basic ${Buffer.from('prometheus:change-me').toString('base64')}`;
-    expect(checkBasicAuth(w, header)).toBe(true);
+    expect(w.basicAuthUsers).toBeDefined();
+    expect(await new BasicAuthenticator(w.basicAuthUsers ?? new Map()).check(header)).toBe(true);
   });
 });

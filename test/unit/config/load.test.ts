@@ -35,6 +35,7 @@ describe('defaults', () => {
         { name: '15m', ms: 900_000 },
       ],
       externalLabels: {},
+      reservedKeysSet: [],
     },
     flink: {
       restUrl: 'http://localhost:8081',
@@ -45,6 +46,8 @@ describe('defaults', () => {
       exceptionsIntervalMs: 60_000,
       metricNamesRefreshIntervalMs: 300_000,
       fetcherUpdateIntervalMs: 10_000,
+      // 3 × poll_interval
+      staleAfterMs: 45_000,
     },
   };
 
@@ -108,6 +111,7 @@ flink:
           { name: '15m', ms: 900_000 },
         ],
         externalLabels: { cluster: 'prod', region: 'eu' },
+        reservedKeysSet: ['evaluation_interval', 'external_labels'],
       },
       flink: {
         restUrl: 'https://jm.example:8443/prefix',
@@ -118,6 +122,7 @@ flink:
         exceptionsIntervalMs: 10_000,
         metricNamesRefreshIntervalMs: 600_000,
         fetcherUpdateIntervalMs: 5_000,
+        staleAfterMs: 30_000,
         authorization: { type: 'Bearer', credentials: 'tok' },
       },
     });
@@ -208,6 +213,30 @@ describe('ranges', () => {
     const c = parse('global: {poll_interval: 1s, windows: [2s]}\nflink: {concurrency: 64, retries: 10, retry_backoff: 5s, exceptions_interval: 1s}');
     expect(c.flink.concurrency).toBe(64);
     expect(c.global.windows).toEqual([{ name: '2s', ms: 2000 }]);
+  });
+});
+
+describe('flink.stale_after', () => {
+  it('defaults to 3 × poll_interval', () => {
+    expect(parse('global: {poll_interval: 20s, windows: [1m]}').flink.staleAfterMs).toBe(60_000);
+    expect(parse('flink: {stale_after: }').flink.staleAfterMs).toBe(45_000);
+  });
+
+  it('takes an explicit duration, down to one poll interval', () => {
+    expect(parse('flink: {stale_after: 2m}').flink.staleAfterMs).toBe(120_000);
+    expect(parse('flink: {stale_after: 15s}').flink.staleAfterMs).toBe(15_000);
+  });
+
+  it('must not be shorter than poll_interval', () => {
+    expect(errorOf('global: {poll_interval: 30s}\nflink:\n  stale_after: 20s\n')).toBe(
+      'config.yml:3:16: flink.stale_after: 20s is shorter than global.poll_interval (30s)',
+    );
+  });
+
+  it('is a duration', () => {
+    expect(errorOf('flink:\n  stale_after: 3\n')).toBe(
+      'config.yml:2:16: flink.stale_after: expected a duration like "15s" or "1m30s", got a number',
+    );
   });
 });
 
@@ -435,6 +464,17 @@ describe('YAML syntax', () => {
 
   it('follows anchors to report positions', () => {
     expect(errorOf('x: &d 5s\nflink:\n  timeout: *d\n')).toBe('config.yml:1:1: x: unknown key');
+  });
+});
+
+describe('reserved global keys (not used yet)', () => {
+  it('are recorded only when the file sets them', () => {
+    expect(parse('global: {poll_interval: 15s}').global.reservedKeysSet).toEqual([]);
+    expect(parse('global: {evaluation_interval: 1m}').global.reservedKeysSet).toEqual(['evaluation_interval']);
+    expect(parse('global: {external_labels: {a: b}}').global.reservedKeysSet).toEqual(['external_labels']);
+    // Set to the default value is still set: the user expects it to do something.
+    expect(parse('global: {evaluation_interval: 1m}').global.evaluationIntervalMs).toBe(60_000);
+    expect(parse('global:\n  evaluation_interval:\n').global.reservedKeysSet).toEqual([]);
   });
 });
 

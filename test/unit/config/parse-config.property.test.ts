@@ -22,7 +22,8 @@ const KEYS = [
   'concurrency', 'retries', 'retry_backoff', 'exceptions_interval', 'metric_names_refresh_interval',
   'fetcher_update_interval', 'basic_auth', 'username', 'password', 'password_file', 'authorization', 'type',
   'credentials', 'credentials_file', 'tls_config', 'ca_file', 'cert_file', 'key_file', 'server_name',
-  'insecure_skip_verify', '__proto__', 'constructor', 'push', 'x',
+  'insecure_skip_verify', 'min_version', 'stale_after', 'headers', 'proxy_url', 'no_proxy', '__proto__', 'constructor',
+  'push', 'x',
 ];
 const SCALARS = [
   '15s', '1m', '0', '1.5s', '-1', '1e999', '64', '65', 'true', 'null', '~', '""', "''", 'http://localhost:8081',

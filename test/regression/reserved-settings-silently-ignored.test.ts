@@ -1,0 +1,99 @@
+/**
+ * Defect (issue 5 §3.6): `--storage.path`, `global.evaluation_interval` and `global.external_labels` were accepted and
+ * did nothing, silently. Each now gets one warning at start naming the flag or key and the feature it is reserved
+ * for; `--storage.path` only when given on the command line, the config keys only when the file sets them; a reload
+ * does not repeat them. Driven through the real CLI (`runCli`) with a fake app.
+ */
+import { EventEmitter } from 'node:events';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { AppOptions } from '../../src/app.js';
+import { runCli, type AppConstructor, type RunnableApp, type SignalSource } from '../../src/cli.js';
+
+const tmp = mkdtempSync(join(tmpdir(), 'fpb-reserved-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+function file(name: string, text: string): string {
+  const path = join(tmp, name);
+  writeFileSync(path, text);
+  return path;
+}
+
+const PLAIN = file('plain.yml', 'global:\n  poll_interval: 15s\n');
+const RESERVED = file('reserved.yml', 'global:\n  evaluation_interval: 30s\n  external_labels: {cluster: prod}\n');
+
+/** Runs the CLI's run command with a fake app; returns the log lines (logfmt, stderr) and the app's options. */
+async function run(argv: string[]): Promise<{ warnings: string[]; opts: AppOptions }> {
+  let stderr = '';
+  const created: AppOptions[] = [];
+  class FakeApp implements RunnableApp {
+    constructor(opts: AppOptions) {
+      created.push(opts);
+    }
+    async start(): Promise<void> {}
+    async stop(): Promise<void> {}
+  }
+  await runCli(
+    argv,
+    { stdout: { write: () => true }, stderr: { write: (s: string) => (stderr += s) }, exit: () => undefined },
+    { signals: new EventEmitter() as SignalSource, loadApp: async (): Promise<AppConstructor> => FakeApp },
+  );
+  const opts = created[0];
+  if (opts === undefined) throw new Error(`the app was not created:\n${stderr}`);
+  return { warnings: stderr.split('\n').filter((l) => l.includes('level=warn')), opts };
+}
+
+describe('settings that are accepted but not used yet', () => {
+  it('no warning when none is given', async () => {
+    expect((await run([`--config.file=${PLAIN}`])).warnings).toEqual([]);
+    expect((await run([])).warnings).toEqual([]);
+  });
+
+  it('--storage.path given explicitly: one warning naming the flag and the remote-write queue', async () => {
+    const { warnings } = await run([`--storage.path=${tmp}`]);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/flag=--storage\.path/);
+    expect(warnings[0]).toMatch(/--storage\.path is set but not used yet: it is reserved for the coming remote-write queue/);
+  });
+
+  it('--storage.path given with its default value still warns: the user asked for it', async () => {
+    expect((await run(['--storage.path', './data'])).warnings).toHaveLength(1);
+  });
+
+  it('global.evaluation_interval and global.external_labels set in the file: one warning each', async () => {
+    const { warnings } = await run([`--config.file=${RESERVED}`]);
+    expect(warnings).toHaveLength(2);
+    expect(warnings[0]).toMatch(/global\.evaluation_interval is set but not used yet: it is reserved for the coming rules engine/);
+    expect(warnings[1]).toMatch(/global\.external_labels is set but not used yet: it is reserved for the coming remote-write queue/);
+    expect(warnings.join('\n')).not.toContain('prod'); // values (possibly sensitive) are not logged
+  });
+
+  it('a reload does not repeat them', async () => {
+    let stderr = '';
+    const created: AppOptions[] = [];
+    class FakeApp implements RunnableApp {
+      constructor(opts: AppOptions) {
+        created.push(opts);
+      }
+      async start(): Promise<void> {}
+      async stop(): Promise<void> {}
+    }
+    await runCli(
+      [`--config.file=${RESERVED}`, `--storage.path=${tmp}`],
+      { stdout: { write: () => true }, stderr: { write: (s: string) => (stderr += s) }, exit: () => undefined },
+      { signals: new EventEmitter() as SignalSource, loadApp: async (): Promise<AppConstructor> => FakeApp },
+    );
+    created[0]?.loadConfig?.();
+    created[0]?.loadConfig?.();
+    expect(stderr.split('\n').filter((l) => l.includes('not used yet'))).toHaveLength(3);
+  });
+
+  it('check config lists them as warnings too', async () => {
+    let stdout = '';
+    await runCli(['check', 'config', RESERVED], { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: () => true }, exit: () => undefined });
+    expect(stdout).toContain('WARNING: global.evaluation_interval is set but not used yet');
+    expect(stdout).toContain('WARNING: global.external_labels is set but not used yet');
+  });
+});
