@@ -1,7 +1,7 @@
 /**
  * Runs a real Prometheus (and promtool) for integration and e2e tests.
  *
- * Two generations are tested side by side ("peers", see {@link PROMETHEUS_PEERS}):
+ * Two generations are tested side by side ("peers", see {@link prometheusPeers}):
  * - **2.42**: Debian's `prometheus` package (bookworm), found through PATH, or `PROMETHEUS_242_BIN` /
  *   `PROMTOOL_242_BIN`;
  * - **3.16**: built from the Go module proxy by `scripts/ci/install-prometheus.sh` into the checkout's
@@ -111,8 +111,15 @@ function lookupPeer(src: PeerSource): PeerLookup {
   };
 }
 
-/** Both peers, looked up once when this module loads (synchronously, so test files can decide at collection time). */
-export const PROMETHEUS_PEERS: readonly PeerLookup[] = PEER_SOURCES.map(lookupPeer);
+let peers: readonly PeerLookup[] | undefined;
+/**
+ * Both peers, looked up on first call (synchronously, so test files can decide at collection time) and then
+ * remembered.
+ */
+export function prometheusPeers(): readonly PeerLookup[] {
+  peers ??= PEER_SOURCES.map(lookupPeer);
+  return peers;
+}
 
 /**
  * For a peer that cannot be used, registers the one test that says why: failing under CI or for a wrong

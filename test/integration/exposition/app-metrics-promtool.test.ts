@@ -26,7 +26,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURE_VERSIONS, FixtureRest, type FixtureVersion } from '../../support/flink-fixtures.js';
 import { parseSamples } from '../../support/metrics.js';
-import { createBlocksFromOpenMetrics, PROMETHEUS_PEERS, type PrometheusPeer, reportUnavailablePeer, runPromtool } from '../../support/prometheus.js';
+import { createBlocksFromOpenMetrics, prometheusPeers, type PrometheusPeer, reportUnavailablePeer, runPromtool } from '../../support/prometheus.js';
 import { type RunningSidecar, startSidecar } from '../../support/sidecar.js';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
@@ -129,10 +129,17 @@ async function seriesInBlocks(promtool: string, dataDir: string): Promise<number
   return lines.slice(1).reduce((sum, l) => sum + Number(l.split(/\t+|\s{2,}/)[col]), 0);
 }
 
-const peers = PROMETHEUS_PEERS.filter((l) => l.ok).map((l) => l.peer);
+const peers: readonly PrometheusPeer[] = prometheusPeers().flatMap((l) => (l.ok ? [l.peer] : []));
+
+/** The series (name and labels) of a text body, as comparable keys. */
+function seriesKeys(text: string): string[] {
+  return parseSamples(text)
+    .map((s) => JSON.stringify([s.name, Object.entries(s.labels).sort()]))
+    .sort();
+}
 
 describe('the real /metrics body of the sidecar through promtool', () => {
-  for (const lookup of PROMETHEUS_PEERS) {
+  for (const lookup of prometheusPeers()) {
     if (!lookup.ok) describe(`promtool ${lookup.line}`, () => reportUnavailablePeer(lookup));
   }
 
@@ -149,6 +156,7 @@ describe('the real /metrics body of the sidecar through promtool', () => {
       let sidecar: RunningSidecar | undefined;
       let text = '';
       let openMetrics = '';
+      let textAfterOpenMetrics = '';
 
       beforeAll(async () => {
         flink = await startFixtureFlink(version);
@@ -156,24 +164,29 @@ describe('the real /metrics body of the sidecar through promtool', () => {
           restUrl: flink.url,
           configYaml: 'global:\n  poll_interval: 1s\nflink:\n  fetcher_update_interval: 1s\n  exceptions_interval: 1s\n',
         });
-        // Windowed rates need two polls; wait for them (1 s apart) rather than for a fixed time.
+        // Windowed rates need two polls; wait for them (1 s apart) rather than for a fixed time, and then for a
+        // steady series set (two text scrapes across a poll with the same series), so the formats can be compared.
         const deadline = Date.now() + 30_000;
+        let previous: string[] = [];
         for (;;) {
           const r = await sidecar.get('/metrics');
           const names = new Set(parseSamples(r.body).map((s) => s.name));
-          if (EXPECTED_FAMILIES.every((n) => names.has(n))) break;
-          if (Date.now() > deadline) {
-            throw new Error(`missing families ${EXPECTED_FAMILIES.filter((n) => !names.has(n)).join(', ')}:\n${sidecar.output().slice(-4000)}`);
+          const keys = seriesKeys(r.body);
+          if (EXPECTED_FAMILIES.every((n) => names.has(n)) && JSON.stringify(keys) === JSON.stringify(previous)) {
+            text = r.body;
+            break;
           }
-          await new Promise((r) => setTimeout(r, 250));
+          previous = keys;
+          if (Date.now() > deadline) {
+            throw new Error(`missing families ${EXPECTED_FAMILIES.filter((n) => !names.has(n)).join(', ')} or series still changing:\n${sidecar.output().slice(-4000)}`);
+          }
+          await new Promise((r) => setTimeout(r, 1100));
         }
-        // Two bodies of the same poll: the poll interval is 1 s, so fetch both right after a poll finished.
-        const a = await sidecar.get('/metrics');
-        const b = await sidecar.get('/metrics', { Accept: OPENMETRICS_ACCEPT });
-        expect(a.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
-        expect(b.headers.get('content-type')).toMatch(/^application\/openmetrics-text; version=1\.0\.0/);
-        text = a.body;
-        openMetrics = b.body;
+        expect(text).not.toBe('');
+        const om = await sidecar.get('/metrics', { Accept: OPENMETRICS_ACCEPT });
+        expect(om.headers.get('content-type')).toMatch(/^application\/openmetrics-text; version=1\.0\.0/);
+        openMetrics = om.body;
+        textAfterOpenMetrics = (await sidecar.get('/metrics')).body;
       });
 
       afterAll(async () => {
@@ -193,7 +206,17 @@ describe('the real /metrics body of the sidecar through promtool', () => {
         expect(openMetrics.endsWith('# EOF\n')).toBe(true);
       });
 
-      for (const peer of peers as readonly PrometheusPeer[]) {
+      // KNOWN DEFECT (src/self/metrics.ts, not fixed here): the self-metric counters are shared by a text and an
+      // OpenMetrics prom-client Registry, and prom-client's OpenMetrics `metrics()` renames the shared metric
+      // object (`metric.name = standardizeCounterName(...)`, lib/registry.js). After the first OpenMetrics scrape,
+      // text 0.0.4 serves `flink_bridge_poll_cycles{...}` instead of `flink_bridge_poll_cycles_total{...}` (a new
+      // series, and promtool lint "counter metrics should have _total suffix"). `it.fails` passes while the defect
+      // is there; once it is fixed this test fails: then make it a plain `it`.
+      it.fails('text 0.0.4 after an OpenMetrics scrape has the same series as before', () => {
+        expect(seriesKeys(textAfterOpenMetrics)).toEqual(seriesKeys(text));
+      });
+
+      for (const peer of peers) {
         it(`text 0.0.4: promtool ${peer.line} check metrics finds no error and only the accepted lint problems`, async () => {
           const r = await promtoolStdin(peer.promtool, ['check', 'metrics'], text);
           const problems = r.stderr.split('\n').filter((l) => l !== '');

@@ -20,7 +20,7 @@ import { writeExposition } from '../../../src/exposition/writer.js';
 import { labelSet } from '../../../src/model/labels.js';
 import { MemorySeriesStore } from '../../../src/store/memory-series-store.js';
 import {
-  PROMETHEUS_PEERS,
+  prometheusPeers,
   type PrometheusPeer,
   type PromVectorElement,
   reportUnavailablePeer,
@@ -113,7 +113,7 @@ function runPromtoolStdin(bin: string, args: string[], input: string): Promise<{
   });
 }
 
-for (const lookup of PROMETHEUS_PEERS) {
+for (const lookup of prometheusPeers()) {
   if (!lookup.ok) {
     describe(`Prometheus ${lookup.line}`, () => reportUnavailablePeer(lookup));
     continue;

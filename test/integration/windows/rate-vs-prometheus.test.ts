@@ -33,7 +33,7 @@ import { type PromSemantics, seriesIncrease, seriesRate } from '../../../src/win
 import {
   createBlocksFromOpenMetrics,
   MINIMAL_PROMETHEUS_CONFIG,
-  PROMETHEUS_PEERS,
+  prometheusPeers,
   type PromQueryData,
   reportUnavailablePeer,
   type RunningPrometheus,
@@ -227,7 +227,7 @@ const golden: Generated[] = [
   ]),
 ];
 
-for (const lookup of PROMETHEUS_PEERS) {
+for (const lookup of prometheusPeers()) {
   describe(`rate()/increase() vs a real Prometheus ${lookup.line}`, () => {
     if (!lookup.ok) {
       reportUnavailablePeer(lookup);
