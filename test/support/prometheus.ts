@@ -83,7 +83,7 @@ function versionLineOf(bin: string): string | Error {
     return out.split('\n')[0] ?? '';
   } catch (err) {
     const e = err as { code?: string; stdout?: string; stderr?: string; message?: string };
-    // kingpin's --version exits 0; some builds print it on stderr
+    // it ran but exited non-zero: its output (stdout or stderr) still says what it is, and the version check decides
     if (e.code !== 'ENOENT' && (e.stdout || e.stderr)) return (e.stdout || e.stderr || '').split('\n')[0] ?? '';
     return new Error(e.code === 'ENOENT' ? 'not found' : (e.message ?? String(err)));
   }
@@ -127,7 +127,7 @@ export function prometheusPeers(): readonly PeerLookup[] {
  */
 export function reportUnavailablePeer(lookup: Extract<PeerLookup, { ok: false }>): void {
   if (IN_CI || lookup.problem === 'wrong-version') {
-    it(`Prometheus ${lookup.line} is installed`, () => {
+    it(`Prometheus ${lookup.line} is installed and reports its version`, () => {
       throw new Error(lookup.reason);
     });
   } else {
