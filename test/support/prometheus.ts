@@ -1,27 +1,146 @@
 /**
  * Runs a real Prometheus (and promtool) for integration and e2e tests.
  *
- * The binaries come from Debian's `prometheus` package (2.42 on bookworm) unless `PROMETHEUS_BIN` /
- * `PROMTOOL_BIN` name others. Every server is bound to 127.0.0.1 on a free port, and everything this module
- * creates (temp dirs, child processes) is removed by `stop()`; a process-exit hook kills servers a crashed test
- * left behind.
+ * Two generations are tested side by side ("peers", see {@link prometheusPeers}):
+ * - **2.42**: Debian's `prometheus` package (bookworm), found through PATH, or `PROMETHEUS_242_BIN` /
+ *   `PROMTOOL_242_BIN`;
+ * - **3.16**: built from the Go module proxy by `scripts/ci/install-prometheus.sh` into the checkout's
+ *   `.cache/prometheus-3.16/bin`, or `PROMETHEUS_316_BIN` / `PROMTOOL_316_BIN`.
+ * Each binary must report its line's version (`--version`); a missing peer fails its tests under `CI=true` and is
+ * skipped (with the reason in the test name) elsewhere, a wrong version always fails.
+ *
+ * Helpers that take no binary use `PROMETHEUS_BIN` / `PROMTOOL_BIN`, else `prometheus` / `promtool` on PATH (the
+ * e2e tests). Every server is bound to 127.0.0.1 on a free port, and everything this module creates (temp dirs,
+ * child processes) is removed by `stop()`; a process-exit hook kills servers a crashed test left behind.
  */
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { type ChildProcess, execFile, execFileSync, spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { it } from 'vitest';
 
 const execFileP = promisify(execFile);
 
 export const PROMETHEUS_BIN = process.env['PROMETHEUS_BIN'] ?? 'prometheus';
 export const PROMTOOL_BIN = process.env['PROMTOOL_BIN'] ?? 'promtool';
 
+const ROOT = resolve(import.meta.dirname, '../..');
+
+/** `CI=true` (or `1`): a Prometheus peer that is not installed fails its tests instead of skipping them. */
+export const IN_CI = process.env['CI'] === 'true' || process.env['CI'] === '1';
+
+/** The Prometheus release lines the integration tests compare against. */
+export type PrometheusLine = '2.42' | '3.16';
+
+/** One installed Prometheus release: server and promtool of the same version. */
+export interface PrometheusPeer {
+  readonly line: PrometheusLine;
+  /** Major version (2 or 3): selects the PromQL semantics to expect. */
+  readonly major: number;
+  /** Paths (or PATH names) of the binaries. */
+  readonly prometheus: string;
+  readonly promtool: string;
+  /** First line of `prometheus --version`, for test logs. */
+  readonly versionLine: string;
+}
+
+export type PeerLookup =
+  | { readonly ok: true; readonly line: PrometheusLine; readonly peer: PrometheusPeer }
+  /** `missing`: a binary is not installed; `wrong-version`: it is, but reports another version. */
+  | { readonly ok: false; readonly line: PrometheusLine; readonly problem: 'missing' | 'wrong-version'; readonly reason: string };
+
+interface PeerSource {
+  readonly line: PrometheusLine;
+  readonly major: number;
+  readonly prometheus: { readonly env: string; readonly fallback: string };
+  readonly promtool: { readonly env: string; readonly fallback: string };
+  readonly install: string;
+}
+
+const PEER_SOURCES: readonly PeerSource[] = [
+  {
+    line: '2.42',
+    major: 2,
+    prometheus: { env: 'PROMETHEUS_242_BIN', fallback: 'prometheus' },
+    promtool: { env: 'PROMTOOL_242_BIN', fallback: 'promtool' },
+    install: 'apt-get install prometheus (Debian bookworm)',
+  },
+  {
+    line: '3.16',
+    major: 3,
+    prometheus: { env: 'PROMETHEUS_316_BIN', fallback: join(ROOT, '.cache/prometheus-3.16/bin/prometheus') },
+    promtool: { env: 'PROMTOOL_316_BIN', fallback: join(ROOT, '.cache/prometheus-3.16/bin/promtool') },
+    install: 'bash scripts/ci/install-prometheus.sh',
+  },
+];
+
+/** First line of `<bin> --version`, or an Error when the binary cannot be run. */
+function versionLineOf(bin: string): string | Error {
+  try {
+    const out = execFileSync(bin, ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 30_000 });
+    return out.split('\n')[0] ?? '';
+  } catch (err) {
+    const e = err as { code?: string; stdout?: string; stderr?: string; message?: string };
+    // it ran but exited non-zero: its output (stdout or stderr) still says what it is, and the version check decides
+    if (e.code !== 'ENOENT' && (e.stdout || e.stderr)) return (e.stdout || e.stderr || '').split('\n')[0] ?? '';
+    return new Error(e.code === 'ENOENT' ? 'not found' : (e.message ?? String(err)));
+  }
+}
+
+function lookupPeer(src: PeerSource): PeerLookup {
+  const bins = { prometheus: process.env[src.prometheus.env] ?? src.prometheus.fallback, promtool: process.env[src.promtool.env] ?? src.promtool.fallback };
+  const lines: Record<string, string> = {};
+  for (const [tool, bin] of Object.entries(bins)) {
+    const env = tool === 'prometheus' ? src.prometheus.env : src.promtool.env;
+    const line = versionLineOf(bin);
+    if (line instanceof Error) {
+      return { ok: false, line: src.line, problem: 'missing', reason: `${tool} ${src.line} (${bin}): ${line.message}; set ${env} or run: ${src.install}` };
+    }
+    // `prometheus, version 3.16.0 (branch: …)`, `promtool, version 2.42.0+ds (…)`
+    if (!new RegExp(`^${tool}, version ${src.line.replace('.', '\\.')}\\.\\d+\\b`).test(line)) {
+      return { ok: false, line: src.line, problem: 'wrong-version', reason: `${tool} at ${bin} reports "${line}", expected version ${src.line}.x (${env})` };
+    }
+    lines[tool] = line;
+  }
+  return {
+    ok: true,
+    line: src.line,
+    peer: { line: src.line, major: src.major, prometheus: bins.prometheus, promtool: bins.promtool, versionLine: lines['prometheus'] ?? '' },
+  };
+}
+
+let peers: readonly PeerLookup[] | undefined;
+/**
+ * Both peers, looked up on first call (synchronously, so test files can decide at collection time) and then
+ * remembered.
+ */
+export function prometheusPeers(): readonly PeerLookup[] {
+  peers ??= PEER_SOURCES.map(lookupPeer);
+  return peers;
+}
+
+/**
+ * For a peer that cannot be used, registers the one test that says why: failing under CI or for a wrong
+ * version, skipped (reason in its name) on a developer machine without the binary. Call inside a `describe`.
+ */
+export function reportUnavailablePeer(lookup: Extract<PeerLookup, { ok: false }>): void {
+  if (IN_CI || lookup.problem === 'wrong-version') {
+    it(`Prometheus ${lookup.line} is installed and reports its version`, () => {
+      throw new Error(lookup.reason);
+    });
+  } else {
+    it.skip(`Prometheus ${lookup.line} not installed: ${lookup.reason}`, () => undefined);
+  }
+}
+
 /** Minimal config: no scrape targets, default intervals. */
 export const MINIMAL_PROMETHEUS_CONFIG = 'global:\n  scrape_interval: 15s\n  evaluation_interval: 15s\n';
 
 export interface StartPrometheusOptions {
+  /** The `prometheus` binary; default {@link PROMETHEUS_BIN}. */
+  readonly bin?: string;
   /** Contents of prometheus.yml. */
   readonly configYaml: string;
   /** Extra command-line flags, e.g. `['--storage.tsdb.retention.time=100y']`. */
@@ -132,7 +251,8 @@ async function startOnce(opts: StartPrometheusOptions): Promise<RunningPrometheu
     ...(opts.args ?? []),
   ];
 
-  const child = spawn(PROMETHEUS_BIN, args, { stdio: ['ignore', 'pipe', 'pipe'], cwd: workDir });
+  const bin = opts.bin ?? PROMETHEUS_BIN;
+  const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'], cwd: workDir });
   live.add(child);
   let log = '';
   const collect = (chunk: Buffer): void => {
@@ -176,7 +296,7 @@ async function startOnce(opts: StartPrometheusOptions): Promise<RunningPrometheu
     if (exited) {
       await stop();
       const why = spawnError ? `${spawnError.message}` : `exit code ${String(child.exitCode)}`;
-      throw new Error(`prometheus (${PROMETHEUS_BIN}) exited before ready (${why}):\n${tail()}`);
+      throw new Error(`prometheus (${bin}) exited before ready (${why}):\n${tail()}`);
     }
     try {
       const res = await fetch(`${url}/-/ready`);
@@ -233,10 +353,10 @@ function formatSec(sec: number): string {
   return Number.isInteger(sec) ? String(sec) : sec.toFixed(3);
 }
 
-/** Runs promtool; throws with its output on a non-zero exit. */
-export async function runPromtool(args: readonly string[]): Promise<{ stdout: string; stderr: string }> {
+/** Runs promtool (default {@link PROMTOOL_BIN}); throws with its output on a non-zero exit. */
+export async function runPromtool(args: readonly string[], bin: string = PROMTOOL_BIN): Promise<{ stdout: string; stderr: string }> {
   try {
-    return await execFileP(PROMTOOL_BIN, [...args], { maxBuffer: 64 * 1024 * 1024 });
+    return await execFileP(bin, [...args], { maxBuffer: 64 * 1024 * 1024 });
   } catch (err) {
     const e = err as { stdout?: string; stderr?: string; message?: string };
     throw new Error(`promtool ${args.join(' ')} failed: ${e.message ?? ''}\n${e.stdout ?? ''}\n${e.stderr ?? ''}`);
@@ -248,12 +368,12 @@ export async function runPromtool(args: readonly string[]): Promise<{ stdout: st
  * into TSDB blocks in `dataDir` with `promtool tsdb create-blocks-from openmetrics`. Keep the samples well in
  * the past (hours), or the blocks overlap the head of the Prometheus that opens them.
  */
-export async function createBlocksFromOpenMetrics(openMetricsText: string, dataDir: string): Promise<string> {
+export async function createBlocksFromOpenMetrics(openMetricsText: string, dataDir: string, promtool: string = PROMTOOL_BIN): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'fpb-openmetrics-'));
   try {
     const file = join(dir, 'input.om');
     await writeFile(file, openMetricsText);
-    const { stdout } = await runPromtool(['tsdb', 'create-blocks-from', 'openmetrics', file, dataDir]);
+    const { stdout } = await runPromtool(['tsdb', 'create-blocks-from', 'openmetrics', file, dataDir], promtool);
     return stdout;
   } finally {
     await rm(dir, { recursive: true, force: true });
@@ -261,7 +381,7 @@ export async function createBlocksFromOpenMetrics(openMetricsText: string, dataD
 }
 
 /** `prometheus --version` first line, e.g. `prometheus, version 2.42.0+ds (…)`. */
-export async function prometheusVersion(): Promise<string> {
-  const { stdout, stderr } = await execFileP(PROMETHEUS_BIN, ['--version']);
+export async function prometheusVersion(bin: string = PROMETHEUS_BIN): Promise<string> {
+  const { stdout, stderr } = await execFileP(bin, ['--version']);
   return (stdout || stderr).split('\n')[0] ?? '';
 }
