@@ -55,7 +55,7 @@ async function benchSize(n: number): Promise<Row> {
   const registry = new Registry();
   const gauges = new Map<string, Gauge>();
   for (const family of FAMILIES) {
-    store.setMetadata(family, { type: 'gauge', help: `Flink metric ${family}.` });
+    store.setMetadata('flink-rest', family, { type: 'gauge', help: `Flink metric ${family}.` });
     gauges.set(family, new Gauge({ name: family, help: `Flink metric ${family}.`, labelNames: [...LABEL_NAMES], registers: [registry] }));
   }
   const snapshot = () => series.map((s, i) => ({ labels: labelSetOf(s), value: valueFor(i, 0) }));

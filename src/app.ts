@@ -4,7 +4,7 @@ import { checkBasicAuthAsync, type WebConfig } from './config/web-config.js';
 import type { Logger } from './log/logger.js';
 import { ALL_FAMILIES } from './model/families.js';
 import { SelfMetrics } from './self/metrics.js';
-import { FlinkPoller } from './sources/flink/poller.js';
+import { FLINK_REST_SOURCE, FlinkPoller } from './sources/flink/poller.js';
 import { FlinkRestClient } from './sources/flink/rest-client.js';
 import { MemorySeriesStore } from './store/memory-series-store.js';
 import type { SeriesStore } from './store/types.js';
@@ -50,7 +50,7 @@ export class App {
     this.config = opts.config;
     this.log = opts.logger.child({ component: 'app' });
     this.store = new MemorySeriesStore({ retentionMs: retentionFor(opts.config) });
-    for (const fam of ALL_FAMILIES) this.store.setMetadata(fam.name, fam);
+    for (const fam of ALL_FAMILIES) this.store.setMetadata(FLINK_REST_SOURCE, fam.name, fam);
     this.self = new SelfMetrics();
   }
 
@@ -81,6 +81,7 @@ export class App {
     });
     const { host, port } = this.opts.listenAddress;
     this.server = await startServer(http, host, port, webConfig?.tls);
+    this.store.start();
     this.startPoller(this.config);
     this.log.info(
       { address: `${this.server.address.host}:${this.server.address.port}`, flink: this.config.flink.restUrl, tls: webConfig?.tls !== undefined },
@@ -91,6 +92,7 @@ export class App {
   async stop(): Promise<void> {
     this.log.info({}, 'stopping: finishing the poll in flight');
     await this.stopPoller();
+    this.store.stop();
     await this.server?.close();
     this.server = undefined;
     this.log.info({}, 'stopped');
@@ -101,6 +103,7 @@ export class App {
     const next = this.opts.loadConfig ? this.opts.loadConfig() : this.opts.configFile ? loadConfigFile(this.opts.configFile) : this.config;
     await this.stopPoller();
     this.config = next;
+    this.store.setRetention(retentionFor(next));
     this.startPoller(next);
     this.log.info({ config: this.opts.configFile ?? '(defaults)' }, 'configuration reloaded');
   }

@@ -1,6 +1,7 @@
 import type { LabelSet } from '../model/labels.js';
 import { METRIC_NAME_LABEL } from '../model/names.js';
-import type { MetricMetadata, SeriesStore } from '../store/types.js';
+import type { MetricMetadata } from '../model/metadata.js';
+import type { SeriesStore } from '../store/types.js';
 import { escapeHelpText, escapeLabelValue } from './escape.js';
 import { formatFloat, formatOpenMetricsFloat } from './format-float.js';
 import type { ExpositionFormat } from './types.js';
