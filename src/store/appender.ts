@@ -35,14 +35,20 @@ export interface AppenderHost {
    */
   admitNewSeries(source: string, labels: LabelSet, pendingForSource: number): number;
   reject(reason: RejectReason): void;
+  /** How often an appender took a series over from another unfinished one (see MemoryAppender). */
+  takeovers(): number;
+  noteTakeover(): void;
   checkMetadata(source: string, family: string, metadata: MetricMetadata): void;
   commitAppender(appender: MemoryAppender): AppendResult;
 }
 
 /**
  * The {@link Appender} of {@link MemorySeriesStore}: pending writes in parallel arrays (no object per sample),
- * applied by the store at commit. The out-of-order check of a stored series uses two fields on the series
- * (`pendingTxn`, `pendingT`) instead of a per-appender map, the fast path for 1 sample × thousands of series.
+ * applied by the store at commit. The out-of-order check of a stored series against this appender's earlier
+ * pending sample uses two fields on the series (`txn`, `pendingIdx`) instead of a per-appender map: the fast path
+ * for 1 sample × thousands of series. Another open appender may take those fields over (the store counts such
+ * takeovers); an appender that sees a takeover it did not make switches to its own map (`lastIdx`), built once from
+ * its pending arrays, so the check stays exact.
  */
 export class MemoryAppender implements Appender {
   readonly targets: (MemorySeries | PendingSeries)[] = [];
@@ -52,20 +58,24 @@ export class MemoryAppender implements Appender {
   readonly newByKey = new Map<string, PendingSeries>();
   readonly newById = new Map<number, PendingSeries>();
   readonly meta: [string, MetricMetadata][] = [];
-  /** Set by `appendSnapshot` (scrape epoch marking); 0 otherwise. */
-  epoch = 0;
+  /** Series → index of its newest pending sample; only while other appenders are open (see the class doc). */
+  private lastIdx: Map<MemorySeries, number> | undefined;
   /** Counted at append by `appendSnapshot`, which catches the errors; added to the commit's result. */
   outOfOrder = 0;
   conflicts = 0;
   rejected = 0;
   private done = false;
+  /** The store's takeover count as this appender knows it (its own takeovers included). */
+  private takeoversSeen: number;
 
   constructor(
     private readonly host: AppenderHost,
     readonly source: string,
     /** Store-unique transaction id (> 0), tags pending samples on stored series. */
     readonly txn: number,
-  ) {}
+  ) {
+    this.takeoversSeen = host.takeovers();
+  }
 
   append(series: SeriesRef | LabelSet, timestampMs: number, value: number): SeriesRef {
     return this.add(series, timestampMs, value, PendingKind.Sample);
@@ -97,9 +107,14 @@ export class MemoryAppender implements Appender {
 
   /** Queues a staleness marker for a stored series (callers checked it is live and older than `t`). */
   pushMarker(series: MemorySeries, timestampMs: number): void {
+    this.claim(series, this.pendingIndexOf(series));
+    this.track(series);
     this.push(series, timestampMs, NaN, PendingKind.Marker);
-    series.pendingTxn = this.txn;
-    series.pendingT = timestampMs;
+  }
+
+  /** True when this appender's snapshot saw `series` (an append was attempted, accepted or not). */
+  saw(series: MemorySeries): boolean {
+    return series.txn === this.txn;
   }
 
   private add(target: SeriesRef | LabelSet, t: number, v: number, kind: PendingKind): SeriesRef {
@@ -107,17 +122,51 @@ export class MemoryAppender implements Appender {
     if (!Number.isFinite(t)) throw new RangeError(`timestamp must be a finite number of ms, got ${t}`);
     const s = typeof target === 'number' ? this.byRef(target) : this.byLabels(target);
     if (s instanceof MemorySeries) {
-      if (this.epoch !== 0) s.seenEpoch = this.epoch;
-      const last = s.pendingTxn === this.txn ? s.pendingT : s.newestMs;
+      const idx = this.pendingIndexOf(s);
+      this.claim(s, idx);
+      const last = idx >= 0 ? (this.ts[idx] as number) : s.newestMs;
       if (!(t > last)) this.outOfOrderError(s.labels, t, last);
-      s.pendingTxn = this.txn;
-      s.pendingT = t;
+      this.track(s);
     } else {
       if (!(t > s.lastT)) this.outOfOrderError(s.labels, t, s.lastT);
       s.lastT = t;
     }
     this.push(s, t, v, kind);
     return s.id;
+  }
+
+  /** Marks `s` as touched by this appender (newest pending sample at `idx`), counting a takeover from another. */
+  private claim(s: MemorySeries, idx: number): void {
+    if (s.txn === this.txn) return;
+    if (s.txn !== 0) {
+      this.host.noteTakeover();
+      this.takeoversSeen++;
+    }
+    s.txn = this.txn;
+    s.pendingIdx = idx;
+  }
+
+  /** Index of the newest pending sample of `s` in this appender, -1 when none. */
+  private pendingIndexOf(s: MemorySeries): number {
+    if (this.lastIdx !== undefined || this.host.takeovers() !== this.takeoversSeen) {
+      if (this.lastIdx === undefined) {
+        this.lastIdx = new Map();
+        for (let i = 0; i < this.targets.length; i++) {
+          const x = this.targets[i];
+          if (x instanceof MemorySeries) this.lastIdx.set(x, i);
+        }
+      }
+      return this.lastIdx.get(s) ?? -1;
+    }
+    return s.txn === this.txn ? s.pendingIdx : -1;
+  }
+
+  /** Records that the next pushed entry is the newest pending sample of `s`. */
+  private track(s: MemorySeries): void {
+    const i = this.targets.length;
+    s.txn = this.txn;
+    s.pendingIdx = i;
+    this.lastIdx?.set(s, i);
   }
 
   private push(s: MemorySeries | PendingSeries, t: number, v: number, kind: PendingKind): void {
@@ -165,7 +214,8 @@ export class MemoryAppender implements Appender {
 
   private finish(): void {
     this.done = true;
-    // Clear the out-of-order bookkeeping on stored series so that a later appender starts from committed state.
-    for (const s of this.targets) if (s instanceof MemorySeries && s.pendingTxn === this.txn) s.pendingTxn = 0;
+    this.lastIdx = undefined;
+    // Release the series so a later appender's claim is not counted as a takeover.
+    for (const s of this.targets) if (s instanceof MemorySeries && s.txn === this.txn) s.txn = 0;
   }
 }

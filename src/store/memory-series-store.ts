@@ -88,7 +88,7 @@ export class MemorySeriesStore implements SeriesStore, AppenderHost {
   private readonly rejects = new Map<RejectReason, number>();
   private nextId = 1;
   private txn = 0;
-  private epoch = 0;
+  private takeoverCount = 0;
   private samples = 0;
   private familyNamesCache: string[] | undefined;
   private gcCursor: Iterator<MemorySeries> | undefined;
@@ -182,7 +182,6 @@ export class MemorySeriesStore implements SeriesStore, AppenderHost {
   appendSnapshot(source: string, timestampMs: number, samples: Iterable<SnapshotSample>, options?: SnapshotOptions): AppendResult {
     checkTimestamp(timestampMs);
     const app = this.newAppender(source);
-    app.epoch = ++this.epoch;
     for (const sample of samples) {
       try {
         app.append(sample.labels, timestampMs, sample.value);
@@ -197,7 +196,7 @@ export class MemorySeriesStore implements SeriesStore, AppenderHost {
     if (state !== undefined) {
       const retain = options?.retain;
       for (const s of state.series) {
-        if (s.removed || s.seenEpoch === app.epoch || s.isStale || !(timestampMs > s.newestMs)) continue;
+        if (s.removed || app.saw(s) || s.isStale || !(timestampMs > s.newestMs)) continue;
         if (retain !== undefined && retain(s)) continue;
         app.pushMarker(s, timestampMs);
       }
@@ -225,6 +224,16 @@ export class MemorySeriesStore implements SeriesStore, AppenderHost {
   /** @internal */
   seriesById(id: number): MemorySeries | undefined {
     return this.byId.get(id);
+  }
+
+  /** @internal */
+  takeovers(): number {
+    return this.takeoverCount;
+  }
+
+  /** @internal */
+  noteTakeover(): void {
+    this.takeoverCount++;
   }
 
   /** @internal */
@@ -328,7 +337,7 @@ export class MemorySeriesStore implements SeriesStore, AppenderHost {
   /**
    * Series matching every matcher (AND), Prometheus semantics: regexes fully anchored RE2 with `.` matching
    * `\n`; a matcher that accepts `""` also accepts series lacking the label. Returns `[]` for an empty list
-   * or when every matcher accepts `""` (see the class doc). Order: unspecified (currently id order per
+   * or when every matcher accepts `""` (see the class doc). Order: unspecified (currently insertion order per
    * candidate value).
    *
    * @throws InvalidMatcherError (`FPB_ERR_INVALID_MATCHER`) for an unknown operator or an invalid regex.
@@ -384,7 +393,7 @@ export class MemorySeriesStore implements SeriesStore, AppenderHost {
   }
 
   /**
-   * Series with `__name__ = familyName` in insertion (id) order, stale ones included; empty when none. The
+   * Series with `__name__ = familyName` in insertion order, stale ones included; empty when none. The
    * returned array is the index's own: do not mutate it.
    */
   family(familyName: string): Iterable<StoredSeries> {

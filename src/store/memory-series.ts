@@ -12,15 +12,17 @@ export class MemorySeries extends SampleRing implements StoredSeries {
   readonly id: number;
   readonly labels: LabelSet;
   readonly source: string;
-  /** Append epoch of the last snapshot of `source` that contained this series. */
-  seenEpoch = 0;
   /** Timestamp (Unix ms) of the newest non-stale sample ever appended; -Infinity before the first. */
   lastLiveMs = -Infinity;
   /** Set once the store has dropped the series; readers holding it keep a frozen, empty view. */
   removed = false;
-  /** Id of the open appender holding a pending sample of this series (0 = none) and that sample's timestamp. */
-  pendingTxn = 0;
-  pendingT = 0;
+  /**
+   * The last appender that touched this series (its store-unique txn id; 0 = none) and the index of its newest
+   * pending sample in that appender's arrays (-1 = none). Both small integers (no boxed double per series); the
+   * txn also tells a snapshot which of its source's series it saw.
+   */
+  txn = 0;
+  pendingIdx = -1;
 
   constructor(arena: SampleArena, id: number, labels: LabelSet, source: string) {
     super(arena);

@@ -186,6 +186,23 @@ describe('Appender', () => {
     expect(() => store.appender('s').append(labelSet('m'), Infinity, 1)).toThrow(RangeError);
   });
 
+  it('checks against its own pending sample even while another appender has touched the series since', () => {
+    const store = new MemorySeriesStore({ retentionMs: MIN });
+    const a = labelSet('m');
+    store.appendSnapshot('s', 1000, [{ labels: a, value: 1 }]);
+    const one = store.appender('s');
+    const two = store.appender('s');
+    one.append(a, 2000, 2);
+    two.append(a, 3000, 3);
+    expect((thrown(() => one.append(a, 1500, 9)) as OutOfOrderSampleError).reason).toBe('out_of_order');
+    expect((thrown(() => one.append(a, 2000, 9)) as OutOfOrderSampleError).reason).toBe('duplicate');
+    one.append(a, 2500, 4);
+    expect((thrown(() => two.append(a, 3000, 9)) as OutOfOrderSampleError).reason).toBe('duplicate');
+    one.commit();
+    two.commit();
+    expect(samplesOf(store.get(a)).map(([t]) => t)).toEqual([1000, 2000, 2500, 3000]);
+  });
+
   it('merges two appenders of one source that create the same series', () => {
     const store = new MemorySeriesStore({ retentionMs: MIN });
     const a = labelSet('m');

@@ -122,7 +122,7 @@ describe('MemorySeriesStore.appendSnapshot', () => {
     expect(store.get(a)?.source).toBe('one');
   });
 
-  it('markSourceStale ends every live series of the source', () => {
+  it('dropSource ends every live series of the source', () => {
     const store = new MemorySeriesStore({ retentionMs: 10 * MIN });
     const a = labelSet('m', { job: 'a' });
     const b = labelSet('m', { job: 'b' });
