@@ -26,7 +26,7 @@ const CASES: Record<string, Case> = {
   ours8: { what: 'MemorySeriesStore, 8 samples/series, label values interned', build: (n) => ourStore(n, 8, true) },
   ours64: { what: 'MemorySeriesStore, 64 samples/series, label values interned', build: (n) => ourStore(n, 64, true) },
   ours8render: {
-    what: 'MemorySeriesStore, 8 samples/series, after one /metrics render (label prefixes cached)',
+    what: 'MemorySeriesStore, 8 samples/series, after one /metrics render (nothing cached since issue 5)',
     build: (n) => {
       const store = ourStore(n, 8, true);
       writeExposition(store, { output: 'buffer' });

@@ -5,7 +5,7 @@ import { BasicAuthenticator } from './http/basic-auth.js';
 import type { Logger } from './log/logger.js';
 import { ALL_FAMILIES } from './model/families.js';
 import { SelfMetrics } from './self/metrics.js';
-import { FlinkPoller } from './sources/flink/poller.js';
+import { FLINK_REST_SOURCE, FlinkPoller } from './sources/flink/poller.js';
 import { FlinkRestClient } from './sources/flink/rest-client.js';
 import { MemorySeriesStore } from './store/memory-series-store.js';
 import type { SeriesStore } from './store/types.js';
@@ -63,7 +63,7 @@ export class App {
     this.config = opts.config;
     this.log = opts.logger.child({ component: 'app' });
     this.store = new MemorySeriesStore({ retentionMs: retentionFor(opts.config) });
-    for (const fam of ALL_FAMILIES) this.store.setMetadata(fam.name, fam);
+    for (const fam of ALL_FAMILIES) this.store.setMetadata(FLINK_REST_SOURCE, fam.name, fam);
     this.self = new SelfMetrics();
     this.windows = new WindowsStage({
       store: this.store,
@@ -116,6 +116,7 @@ export class App {
     this.server = await startServer(http, host, port, webConfig?.tls, {
       onClientRejected: (reason, remote) => tlsLog.warn({ remote: remote ?? '' }, `TLS connection closed: ${reason}`),
     });
+    this.store.start();
     this.startPoller(this.config);
     this.log.info(
       { address: `${this.server.address.host}:${this.server.address.port}`, flink: this.config.flink.restUrl, tls: webConfig?.tls !== undefined },
@@ -127,6 +128,7 @@ export class App {
     this.log.info({}, 'stopping: finishing the poll in flight');
     await this.stopPoller();
     this.windows.stop();
+    this.store.stop();
     await this.server?.close();
     this.server = undefined;
     this.log.info({}, 'stopped');
@@ -138,6 +140,7 @@ export class App {
     await this.stopPoller();
     this.config = next;
     this.windows.configure(next.global.windows, windowsMinIntervalFor(next));
+    this.store.setRetention(retentionFor(next));
     this.startPoller(next);
     this.log.info({ config: this.opts.configFile ?? '(defaults)' }, 'configuration reloaded');
   }

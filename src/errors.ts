@@ -13,7 +13,12 @@ export type ErrorCode =
   | 'FPB_ERR_FLINK_CONNECT'
   | 'FPB_ERR_FLINK_RESPONSE'
   | 'FPB_ERR_FLINK_VERSION'
-  | 'FPB_ERR_INVALID_MATCHER';
+  | 'FPB_ERR_INVALID_MATCHER'
+  | 'FPB_ERR_OUT_OF_ORDER'
+  | 'FPB_ERR_SERIES_LIMIT'
+  | 'FPB_ERR_SERIES_CONFLICT'
+  | 'FPB_ERR_UNKNOWN_SERIES_REF'
+  | 'FPB_ERR_METADATA_CONFLICT';
 
 /** Base class: `code` is stable, `message` is for humans. */
 export class BridgeError extends Error {
@@ -116,5 +121,73 @@ export class CliError extends BridgeError {
 export class FlinkVersionError extends BridgeError {
   constructor(version: string) {
     super('FPB_ERR_FLINK_VERSION', `/config: untested Flink version ${JSON.stringify(version)} (tested: 1.15–1.20, 2.0–2.3); polling with the 2.x response shapes`);
+  }
+}
+
+/**
+ * A sample whose timestamp is not newer than the series' newest sample (committed, or pending in the same
+ * appender). `reason` is `duplicate` for an equal timestamp, `out_of_order` for an older one (Prometheus
+ * `storage.ErrOutOfOrderSample` / `ErrDuplicateSampleForTimestamp`). The store never reorders samples.
+ */
+export class OutOfOrderSampleError extends BridgeError {
+  readonly reason: 'out_of_order' | 'duplicate';
+  readonly series: string;
+  constructor(series: string, timestampMs: number, lastMs: number) {
+    const reason = timestampMs === lastMs ? 'duplicate' : 'out_of_order';
+    super(
+      'FPB_ERR_OUT_OF_ORDER',
+      reason === 'duplicate'
+        ? `duplicate sample for timestamp ${timestampMs} of series ${series}`
+        : `out of order sample at ${timestampMs} for series ${series} (newest is at ${lastMs})`,
+    );
+    this.reason = reason;
+    this.series = series;
+  }
+}
+
+/** Creating a series would exceed a series limit: the source's (`scope: 'source'`) or the store's (`'total'`). */
+export class SeriesLimitError extends BridgeError {
+  readonly scope: 'source' | 'total';
+  readonly limit: number;
+  constructor(scope: 'source' | 'total', limit: number, source: string) {
+    super(
+      'FPB_ERR_SERIES_LIMIT',
+      scope === 'source'
+        ? `series limit reached: source ${JSON.stringify(source)} may hold at most ${limit} series`
+        : `series limit reached: the store may hold at most ${limit} series (refused for source ${JSON.stringify(source)})`,
+    );
+    this.scope = scope;
+    this.limit = limit;
+  }
+}
+
+/** A label set already owned by another source: a series belongs to exactly one source. */
+export class SeriesConflictError extends BridgeError {
+  constructor(series: string, owner: string, writer: string) {
+    super('FPB_ERR_SERIES_CONFLICT', `series ${series} belongs to source ${JSON.stringify(owner)}, not ${JSON.stringify(writer)}`);
+  }
+}
+
+/** A series reference that is not a live series of the appending source (unknown, dropped, or another's). */
+export class UnknownSeriesRefError extends BridgeError {
+  readonly ref: number;
+  constructor(ref: number, source: string) {
+    super('FPB_ERR_UNKNOWN_SERIES_REF', `series reference ${ref} is not a live series of source ${JSON.stringify(source)}`);
+    this.ref = ref;
+  }
+}
+
+/**
+ * Two sources declare the same metric family with different types. Worded like the Pushgateway's consistency
+ * check ("… has type X but should have Y") so users of both recognise it.
+ */
+export class MetadataConflictError extends BridgeError {
+  readonly family: string;
+  constructor(family: string, type: string, source: string, existingType: string, existingSource: string) {
+    super(
+      'FPB_ERR_METADATA_CONFLICT',
+      `metric family ${JSON.stringify(family)} from source ${JSON.stringify(source)} has type ${type} but should have ${existingType} (as declared by source ${JSON.stringify(existingSource)})`,
+    );
+    this.family = family;
   }
 }

@@ -1,6 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import { ExpositionParseError } from '../errors.js';
-import type { MetricType } from '../store/types.js';
+import type { MetricType } from '../model/metadata.js';
 import type { ExpositionFormat, ParsedFamily, ParsedSample } from './types.js';
 
 export interface ParseExpositionOptions {

@@ -1,4 +1,4 @@
-import type { MetricType } from '../store/types.js';
+import type { MetricType } from '../model/metadata.js';
 
 /** Exposition formats we write and parse: Prometheus text 0.0.4 and OpenMetrics 1.0 text. */
 export type ExpositionFormat = 'text' | 'openmetrics';

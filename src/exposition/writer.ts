@@ -1,6 +1,7 @@
 import type { LabelSet } from '../model/labels.js';
 import { METRIC_NAME_LABEL } from '../model/names.js';
-import type { MetricMetadata, SeriesStore } from '../store/types.js';
+import type { MetricMetadata } from '../model/metadata.js';
+import type { SeriesStore } from '../store/types.js';
 import { escapeHelpText, escapeLabelValue } from './escape.js';
 import { formatFloat, formatOpenMetricsFloat } from './format-float.js';
 import type { ExpositionFormat } from './types.js';
@@ -15,12 +16,6 @@ export interface WriteExpositionOptions {
    */
   readonly extra?: string;
 }
-
-/**
- * `name{label="value",…} ` (with the trailing space) per interned label set. Series keep their LabelSet
- * instance for life, so the cache entry lives exactly as long as the series.
- */
-const prefixCache = new WeakMap<LabelSet, string>();
 
 /**
  * Renders every live series of `store` as a scrape answer.
@@ -52,54 +47,27 @@ export function writeExposition(
   let tail = '';
   if (options.extra !== undefined && options.extra !== '') tail = om ? cleanOpenMetricsExtra(options.extra) : withNewline(options.extra);
   if (om) tail += '# EOF\n';
-  const groups = groupFamilies(store);
-  return options.output === 'buffer' ? renderBuffer(store, groups, om, tail) : renderString(store, groups, om, tail);
+  const buf = renderBuffer(store, groupFamilies(store), om, tail);
+  return options.output === 'buffer' ? buf : buf.toString('utf8');
 }
 
-function cachedPrefix(labels: LabelSet, metricName: string): string {
-  let prefix = prefixCache.get(labels);
-  if (prefix === undefined) {
-    prefix = renderPrefix(labels, metricName);
-    prefixCache.set(labels, prefix);
-  }
-  return prefix;
-}
+/** Bytes per series to start the output buffer with (Flink-shaped series take ~270); it grows when short. */
+const BYTES_PER_SERIES_GUESS = 320;
 
 /**
- * String output: a rope of the pieces (V8 concatenation is cheap; whoever consumes the string flattens it
- * once).
- */
-function renderString(store: SeriesStore, groups: readonly FamilyGroup[], om: boolean, tail: string): string {
-  const fmt = om ? formatOpenMetricsFloat : formatFloat;
-  let out = '';
-  for (const group of groups) {
-    let header = om ? openMetricsHeader(group, groups) : textHeader(group);
-    for (const member of group.members) {
-      for (const series of store.family(member)) {
-        if (series.isStale) continue;
-        if (header !== '') {
-          out += header;
-          header = '';
-        }
-        out += `${cachedPrefix(series.labels, member)}${fmt(series.lastValue)}\n`;
-      }
-    }
-  }
-  return out + tail;
-}
-
-/** Size of the previous Buffer render: the next one starts with a buffer that (almost always) fits. */
-let lastBufferBytes = 64 * 1024;
-
-/**
- * Buffer output, written piece by piece. Measured on Node 20 (bench/README.md): UTF-8 encoding a rope is
- * ~3 ns/byte, while `Buffer#write` of a small flat string (the cached prefix) is close to a memcpy; values
- * are ASCII and copied byte by byte.
+ * Buffer output. Why no cached `name{labels} ` string per series any more: profiling the first render after
+ * 100 000 new series (`node --cpu-prof`, bench/README.md) showed its time going to building and flattening one
+ * prefix string per series, `Buffer#write` of each, the `WeakMap` that cached them and the GC of ~30 MB of new
+ * long-lived strings. Label values are interned and shared by many series, so one render now encodes each
+ * distinct name and value once ({@link EncodedStrings}) and copies bytes; the first render costs what every
+ * later one does, and rendering keeps no memory per series between scrapes.
  */
 function renderBuffer(store: SeriesStore, groups: readonly FamilyGroup[], om: boolean, tail: string): Buffer {
   const fmt = om ? formatOpenMetricsFloat : formatFloat;
-  let buf: Buffer = Buffer.allocUnsafe(Math.ceil(lastBufferBytes * 1.1) + 4096);
+  let buf: Buffer = Buffer.allocUnsafe(Math.max(64 * 1024, store.seriesCount * BYTES_PER_SERIES_GUESS));
   let pos = 0;
+  const names = new EncodedStrings(false);
+  const values = new EncodedStrings(true);
   for (const group of groups) {
     let header = om ? openMetricsHeader(group, groups) : textHeader(group);
     for (const member of group.members) {
@@ -110,12 +78,27 @@ function renderBuffer(store: SeriesStore, groups: readonly FamilyGroup[], om: bo
           pos += buf.write(header, pos, 'utf8');
           header = '';
         }
-        const prefix = cachedPrefix(series.labels, member);
+        const labels = series.labels;
         const value = fmt(series.lastValue);
-        // A UTF-16 code unit never takes more than 3 UTF-8 bytes; the value is ASCII; 1 for the new-line.
-        const need = prefix.length * 3 + value.length + 1;
+        // Upper bound: every UTF-16 code unit of names and values takes at most 3 bytes (an escaped one 2),
+        // plus `{`, `}`, `,`, `="`, `"`, the space, the ASCII value and the new-line.
+        const need = 3 * (member.length + labels.key.length) + 4 * labels.names.length + value.length + 4;
         if (pos + need > buf.length) buf = grow(buf, pos, need);
-        pos += buf.write(prefix, pos, 'utf8');
+        pos = names.copy(member, buf, pos);
+        let first = true;
+        for (let i = 0; i < labels.names.length; i++) {
+          const name = labels.names[i] as string;
+          if (name === METRIC_NAME_LABEL) continue;
+          buf[pos++] = first ? 0x7b : 0x2c; // `{` or `,`
+          first = false;
+          pos = names.copy(name, buf, pos);
+          buf[pos++] = 0x3d; // =
+          buf[pos++] = 0x22; // "
+          pos = values.copy(labels.values[i] as string, buf, pos);
+          buf[pos++] = 0x22;
+        }
+        if (!first) buf[pos++] = 0x7d; // }
+        buf[pos++] = 0x20;
         for (let i = 0; i < value.length; i++) buf[pos++] = value.charCodeAt(i);
         buf[pos++] = 10;
       }
@@ -125,9 +108,64 @@ function renderBuffer(store: SeriesStore, groups: readonly FamilyGroup[], om: bo
     if (pos + tail.length * 3 > buf.length) buf = grow(buf, pos, tail.length * 3);
     pos += buf.write(tail, pos, 'utf8');
   }
-  lastBufferBytes = pos;
-  // An exact-size copy when most of the buffer would be wasted (e.g. after the store shrank).
+  // An exact-size copy when most of the buffer would be wasted.
   return pos < buf.length / 2 ? Buffer.from(buf.subarray(0, pos)) : buf.subarray(0, pos);
+}
+
+/**
+ * The UTF-8 bytes of the strings of one render (label-value escaped when `escape`: `\` → `\\`, `"` → `\"`,
+ * LF → `\n`, as {@link escapeLabelValue}), each encoded once into one slab and copied from there. Lives for one
+ * render only.
+ */
+class EncodedStrings {
+  private slab = new Uint8Array(64 * 1024);
+  private used = 0;
+  /** string → index into `starts`/`ends` (slab offsets); strings of ≥ 1366 code units are encoded at every use. */
+  private readonly where = new Map<string, number>();
+  private readonly starts: number[] = [];
+  private readonly ends: number[] = [];
+
+  constructor(private readonly escape: boolean) {}
+
+  /** Writes `s` at `pos` of `out` (which has room for 3 bytes per code unit); returns the new position. */
+  copy(s: string, out: Buffer, pos: number): number {
+    let id = this.where.get(s);
+    if (id === undefined) {
+      // Long strings (rare) are not worth a slab copy: Buffer#write is a memcpy for them.
+      if (s.length * 3 >= 4096) return pos + out.write(this.escape ? escapeLabelValue(s) : s, pos, 'utf8');
+      id = this.encode(s);
+      this.where.set(s, id);
+    }
+    const slab = this.slab;
+    const end = this.ends[id] as number;
+    for (let i = this.starts[id] as number; i < end; i++) out[pos++] = slab[i] as number;
+    return pos;
+  }
+
+  private encode(s: string): number {
+    if (this.used + s.length * 3 > this.slab.length) {
+      const grown = new Uint8Array(Math.max(this.slab.length * 2, this.used + s.length * 3));
+      grown.set(this.slab.subarray(0, this.used));
+      this.slab = grown;
+    }
+    const start = this.used;
+    const bytes = this.escape ? escapeLabelValue(s) : s;
+    let p = start;
+    let ascii = true;
+    for (let i = 0; i < bytes.length; i++) {
+      const c = bytes.charCodeAt(i);
+      if (c >= 0x80) {
+        ascii = false;
+        break;
+      }
+      this.slab[p++] = c;
+    }
+    if (!ascii) p = start + Buffer.from(this.slab.buffer, this.slab.byteOffset).write(bytes, start, 'utf8');
+    this.used = p;
+    this.starts.push(start);
+    this.ends.push(p);
+    return this.starts.length - 1;
+  }
 }
 
 function grow(buf: Buffer, used: number, need: number): Buffer {
@@ -221,20 +259,6 @@ function hasGroup(groups: readonly FamilyGroup[], name: string): boolean {
     else hi = mid - 1;
   }
   return false;
-}
-
-function renderPrefix(labels: LabelSet, metricName: string): string {
-  const { names, values } = labels;
-  let body = '';
-  for (let i = 0; i < names.length; i++) {
-    const name = names[i] as string;
-    if (name === METRIC_NAME_LABEL) continue;
-    body += `${body === '' ? '' : ','}${name}="${escapeLabelValue(values[i] as string)}"`;
-  }
-  const prefix = body === '' ? `${metricName} ` : `${metricName}{${body}} `;
-  // Flatten the rope once here, so every render copies one flat string (see renderBuffer).
-  prefix.charCodeAt(0);
-  return prefix;
 }
 
 function withNewline(text: string): string {

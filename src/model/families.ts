@@ -1,4 +1,4 @@
-import type { MetricMetadata } from '../store/types.js';
+import type { MetricMetadata } from './metadata.js';
 
 /**
  * Every series family the sidecar derives from the Flink REST API or computes in windows (DESIGN.md §3 "Series

@@ -68,9 +68,15 @@ export class LabelSet {
     return out;
   }
 
-  /** A new set with `name` set to `value` (or removed when `value` is ''). */
-  with(name: string, value: string): LabelSet {
-    return LabelSet.from({ ...this.toRecord(), [name]: value });
+  /** Prometheus notation, e.g. `flink_up{host="a"}` (`{}` for an empty set); for error messages and logs. */
+  toString(): string {
+    const name = this.metricName;
+    const parts: string[] = [];
+    for (let i = 0; i < this.names.length; i++) {
+      if (this.names[i] === METRIC_NAME_LABEL) continue;
+      parts.push(`${this.names[i] as string}=${JSON.stringify(this.values[i])}`);
+    }
+    return parts.length === 0 && name !== '' ? name : `${name}{${parts.join(', ')}}`;
   }
 }
 

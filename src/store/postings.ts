@@ -8,7 +8,8 @@ export interface Indexed {
 }
 
 /**
- * The series of one `name="value"` pair. `series` is in insertion (= id) order. `value` is the interned
+ * The series of one `name="value"` pair. `series` is in insertion order (= commit order of the series' creation;
+ * ids mostly increase along it, but two appenders committing in the other order than they were opened interleave). `value` is the interned
  * copy of the label value: every series created with this pair gets this very string instance.
  */
 export interface Posting<T extends Indexed> {
@@ -20,7 +21,7 @@ export interface Posting<T extends Indexed> {
 /**
  * Inverted index: label name → label value → the series carrying that pair (Prometheus' "postings").
  *
- * Lists are plain arrays in id order: appending keeps them ordered, a union over the values of one name is a
+ * Lists are plain arrays in insertion order: appending keeps them ordered, a union over the values of one name is a
  * concatenation (each series has one value per name, so the lists are disjoint), and 8 B per entry is a
  * third of what a `Set` costs. Removal is batched: {@link remove} only notes the postings to compact and
  * {@link compact} rebuilds them (as new arrays, so iterators handed out before keep working).
@@ -37,7 +38,7 @@ export class Postings<T extends Indexed> {
     return this.byName.get(name)?.get(value)?.value;
   }
 
-  /** Indexes `item` under every label pair of its label set. Ids must be added in increasing order. */
+  /** Indexes `item` under every label pair of its label set, at the end of each list. */
   add(item: T): void {
     const { names, values } = item.labels;
     for (let i = 0; i < names.length; i++) {
@@ -77,7 +78,7 @@ export class Postings<T extends Indexed> {
     this.dirty.clear();
   }
 
-  /** Series with `name="value"`, in id order; empty when none. Do not mutate. */
+  /** Series with `name="value"`, in insertion order; empty when none. Do not mutate. */
   get(name: string, value: string): readonly T[] {
     return this.byName.get(name)?.get(value)?.series ?? EMPTY;
   }

@@ -20,6 +20,11 @@ export class SampleRing {
   private mask: number;
   private head = 0;
   private len = 0;
+  /**
+   * Bumped whenever logical indexes shift (eviction from the front, release): a {@link SeriesIterator} that saw
+   * the same generation can keep its index, otherwise it re-finds its position by binary search.
+   */
+  generation = 0;
 
   constructor(arena: SampleArena) {
     this.arena = arena;
@@ -90,15 +95,32 @@ export class SampleRing {
     return evicted;
   }
 
-  /** Drops samples with timestamp `< cutoffMs` from the front. Returns how many. */
-  evictBefore(cutoffMs: number): number {
+  /**
+   * Drops samples with timestamp `< cutoffMs` from the front; with `keepNewest` the newest sample stays even
+   * when older (pinned push groups keep their last value beyond retention). Returns how many.
+   */
+  evictBefore(cutoffMs: number, keepNewest = false): number {
+    const max = keepNewest ? this.len - 1 : this.len;
     let n = 0;
-    while (n < this.len && (this.ts[this.base + ((this.head + n) & this.mask)] as number) < cutoffMs) n++;
+    while (n < max && (this.ts[this.base + ((this.head + n) & this.mask)] as number) < cutoffMs) n++;
     if (n > 0) {
       this.head = (this.head + n) & this.mask;
       this.len -= n;
+      this.generation++;
     }
     return n;
+  }
+
+  /** Index of the first sample with timestamp `>= t` (or `length` when none): binary search, O(log n). */
+  firstAtOrAfter(t: number): number {
+    let lo = 0;
+    let hi = this.len;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((this.ts[this.base + ((this.head + mid) & this.mask)] as number) >= t) hi = mid;
+      else lo = mid + 1;
+    }
+    return lo;
   }
 
   /**
@@ -131,6 +153,7 @@ export class SampleRing {
     this.arena.free(this.mask + 1, this.chunk, this.base);
     this.len = 0;
     this.head = 0;
+    this.generation++;
   }
 
   private grow(): void {

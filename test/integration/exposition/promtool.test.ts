@@ -31,17 +31,17 @@ import {
 /** A store with what the sidecar exposes, plus the awkward cases: escapes, unicode, NaN/±Inf, stale series. */
 function representativeStore(): MemorySeriesStore {
   const store = new MemorySeriesStore({ retentionMs: 3_600_000 });
-  store.setMetadata('flink_up', { type: 'gauge', help: 'Whether the Flink REST API answered the last poll.' });
-  store.setMetadata('flink_job_restarts_total', { type: 'counter', help: 'Restarts of the job.\nCounted by Flink.' });
-  store.setMetadata('flink_job_uptime_seconds', {
+  store.setMetadata('flink-rest', 'flink_up', { type: 'gauge', help: 'Whether the Flink REST API answered the last poll.' });
+  store.setMetadata('flink-rest', 'flink_job_restarts_total', { type: 'counter', help: 'Restarts of the job.\nCounted by Flink.' });
+  store.setMetadata('flink-rest', 'flink_job_uptime_seconds', {
     type: 'gauge',
     help: 'Job uptime; a backslash \\ and "quotes" in HELP.',
     unit: 'seconds',
   });
-  store.setMetadata('flink_task_records_in_total', { type: 'counter', help: 'Records into the vertex.' });
-  store.setMetadata('flink_task_busy_ratio', { type: 'gauge', help: 'Busy time ratio.' });
-  store.setMetadata('flink_job_checkpoint_duration_seconds', { type: 'summary', help: 'Checkpoint durations.', unit: 'seconds' });
-  store.setMetadata('flink_job_checkpoint_size_bytes', { type: 'histogram', help: 'Checkpoint sizes.', unit: 'bytes' });
+  store.setMetadata('flink-rest', 'flink_task_records_in_total', { type: 'counter', help: 'Records into the vertex.' });
+  store.setMetadata('flink-rest', 'flink_task_busy_ratio', { type: 'gauge', help: 'Busy time ratio.' });
+  store.setMetadata('flink-rest', 'flink_job_checkpoint_duration_seconds', { type: 'summary', help: 'Checkpoint durations.', unit: 'seconds' });
+  store.setMetadata('flink-rest', 'flink_job_checkpoint_size_bytes', { type: 'histogram', help: 'Checkpoint sizes.', unit: 'bytes' });
   const samples = [
     { labels: labelSet('flink_up'), value: 1 },
     { labels: labelSet('flink_job_restarts_total', { job_id: 'a1', job_name: 'Job "quoted" \\ back\nslash' }), value: 3 },

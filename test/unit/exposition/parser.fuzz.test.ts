@@ -119,7 +119,7 @@ describe('writeExposition → parseTextExposition round trip', () => {
           const first: { labels: LabelSet; value: number }[] = [];
           const second: { labels: LabelSet; value: number }[] = [];
           for (const f of families) {
-            if (f.metadata !== undefined) store.setMetadata(f.name, f.metadata);
+            if (f.metadata !== undefined) store.setMetadata('flink-rest', f.name, f.metadata);
             for (const s of f.series) {
               const labels = LabelSet.from({ ...s.labels, __name__: f.name });
               first.push({ labels, value: s.value });

@@ -8,8 +8,8 @@ import { MemorySeriesStore } from '../../../src/store/memory-series-store.js';
 
 function storeWith(): MemorySeriesStore {
   const store = new MemorySeriesStore({ retentionMs: 600_000 });
-  store.setMetadata('flink_job_restarts_total', { type: 'counter', help: 'Job restarts.' });
-  store.setMetadata('flink_job_uptime_seconds', { type: 'gauge', help: 'Uptime \\ of the\njob "x".', unit: 'seconds' });
+  store.setMetadata('flink-rest', 'flink_job_restarts_total', { type: 'counter', help: 'Job restarts.' });
+  store.setMetadata('flink-rest', 'flink_job_uptime_seconds', { type: 'gauge', help: 'Uptime \\ of the\njob "x".', unit: 'seconds' });
   store.appendSnapshot('flink-rest', 1000, [
     { labels: labelSet('flink_job_uptime_seconds', { job_id: 'j1', job_name: 'a "quoted"\\name\n' }), value: 12.5 },
     { labels: labelSet('flink_job_restarts_total', { job_id: 'j1', job_name: 'ünïcødé' }), value: 3 },
@@ -50,7 +50,7 @@ describe('writeExposition text 0.0.4', () => {
         '',
       ].join('\n'),
     );
-    store.markSourceStale('flink-rest', 3000);
+    store.dropSource('flink-rest', 3000);
     expect(writeExposition(store)).toBe('');
     expect(writeExposition(store, { format: 'openmetrics' })).toBe('# EOF\n');
   });
@@ -65,8 +65,8 @@ describe('writeExposition text 0.0.4', () => {
 
   it('groups summary and histogram parts under the family that has the metadata', () => {
     const store = new MemorySeriesStore({ retentionMs: 600_000 });
-    store.setMetadata('lat', { type: 'summary', help: 'Latency.' });
-    store.setMetadata('size', { type: 'histogram', help: 'Size.' });
+    store.setMetadata('flink-rest', 'lat', { type: 'summary', help: 'Latency.' });
+    store.setMetadata('flink-rest', 'size', { type: 'histogram', help: 'Size.' });
     store.appendSnapshot('push', 1000, [
       { labels: labelSet('size_bucket', { le: '1' }), value: 1 },
       { labels: labelSet('size_bucket', { le: '+Inf' }), value: 2 },
@@ -136,10 +136,10 @@ describe('writeExposition OpenMetrics 1.0', () => {
 
   it('renders a counter without _total, or whose stripped name is taken, as unknown under its own name', () => {
     const store = new MemorySeriesStore({ retentionMs: 600_000 });
-    store.setMetadata('numRecordsIn', { type: 'counter', help: 'Records.' });
-    store.setMetadata('x_total', { type: 'counter', help: 'X.' });
-    store.setMetadata('x', { type: 'gauge', help: 'Plain x.' });
-    store.setMetadata('io_bytes_total', { type: 'counter', help: 'B.', unit: 'bytes' });
+    store.setMetadata('flink-rest', 'numRecordsIn', { type: 'counter', help: 'Records.' });
+    store.setMetadata('flink-rest', 'x_total', { type: 'counter', help: 'X.' });
+    store.setMetadata('flink-rest', 'x', { type: 'gauge', help: 'Plain x.' });
+    store.setMetadata('flink-rest', 'io_bytes_total', { type: 'counter', help: 'B.', unit: 'bytes' });
     store.appendSnapshot('s', 1, [
       { labels: labelSet('numRecordsIn'), value: 5 },
       { labels: labelSet('x_total'), value: 1 },
@@ -169,7 +169,7 @@ describe('writeExposition OpenMetrics 1.0', () => {
 
   it('leaves out UNIT when the unit is not the name suffix', () => {
     const store = new MemorySeriesStore({ retentionMs: 600_000 });
-    store.setMetadata('flink_heap', { type: 'gauge', help: 'Heap.', unit: 'bytes' });
+    store.setMetadata('flink-rest', 'flink_heap', { type: 'gauge', help: 'Heap.', unit: 'bytes' });
     store.appendSnapshot('s', 1, [{ labels: labelSet('flink_heap'), value: 5 }]);
     expect(writeExposition(store, { format: 'openmetrics' })).not.toContain('# UNIT');
   });
@@ -181,8 +181,8 @@ describe('writeExposition against prom-client', () => {
     const registry = new Registry();
     const g = new Gauge({ name: 'g_val', help: 'G.', labelNames: ['a', 'b'], registers: [registry] });
     const c = new Counter({ name: 'c_total', help: 'C.', labelNames: ['a'], registers: [registry] });
-    store.setMetadata('g_val', { type: 'gauge', help: 'G.' });
-    store.setMetadata('c_total', { type: 'counter', help: 'C.' });
+    store.setMetadata('flink-rest', 'g_val', { type: 'gauge', help: 'G.' });
+    store.setMetadata('flink-rest', 'c_total', { type: 'counter', help: 'C.' });
     const samples = [];
     const values = [0, 1, -1, 0.5, 1e-7, 123456789, 1e21, Infinity, -Infinity];
     for (let i = 0; i < values.length; i++) {
@@ -214,7 +214,7 @@ describe('writeExposition Buffer output', () => {
     small.appendSnapshot('s', 1, [{ labels: labelSet('tiny'), value: 1 }]);
     writeExposition(small, { output: 'buffer' }); // the next render starts from this small size
     const big = new MemorySeriesStore({ retentionMs: 600_000 });
-    big.setMetadata('big', { type: 'gauge', help: 'Ünïcødé help 😀.' });
+    big.setMetadata('flink-rest', 'big', { type: 'gauge', help: 'Ünïcødé help 😀.' });
     big.appendSnapshot(
       's',
       1,

@@ -18,8 +18,8 @@ afterEach(async () => {
 
 async function serve(overrides: Partial<HttpDeps> = {}): Promise<string> {
   const store = new MemorySeriesStore({ retentionMs: 600_000 });
-  store.setMetadata(F.up.name, F.up);
-  store.setMetadata(F.jobRestarts.name, F.jobRestarts);
+  store.setMetadata('flink-rest', F.up.name, F.up);
+  store.setMetadata('flink-rest', F.jobRestarts.name, F.jobRestarts);
   store.appendSnapshot('flink-rest', Date.now(), [
     { labels: labelSet('flink_up'), value: 1 },
     { labels: labelSet('flink_job_restarts_total', { job_id: 'a', job_name: 'x "y"' }), value: 3 },
