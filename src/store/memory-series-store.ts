@@ -512,7 +512,10 @@ export class MemorySeriesStore implements SeriesStore, AppenderHost {
     }
   }
 
-  /** Evicts old samples of `s`; removes it when expired. True when removed. */
+  /**
+   * Evicts samples of `s` older than `cutoff` (a live series of an active `pinned` source keeps its newest one);
+   * removes `s` when no non-stale sample is left. True when removed.
+   */
   private collectSeries(s: MemorySeries, cutoff: number, touched: Set<SourceState>, feed: FeedEvent[] | undefined): boolean {
     const state = this.sources.get(s.source);
     const pinnedLive = state !== undefined && state.active && state.policy.kind === 'pinned' && !s.isStale;
