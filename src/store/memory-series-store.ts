@@ -80,7 +80,13 @@ export class MemorySeriesStore implements SeriesStore, AppenderHost {
   private readonly gcBatch: number;
   private readonly arena = new SampleArena();
   private readonly byKey = new Map<string, MemorySeries>();
-  private readonly byId = new Map<number, MemorySeries>();
+  /**
+   * Every series sorted by id, for refs: a binary search instead of a Map costs ~35 B less per series (measured,
+   * bench/README.md) at ~17 steps per lookup for 100 000 series. Removed series stay until more than half the
+   * list is removed (then one filter), so GC does not pay O(series) per removal.
+   */
+  private byIdList: MemorySeries[] = [];
+  private removedInIdList = 0;
   private readonly postings = new Postings<MemorySeries>();
   private readonly sources = new Map<string, SourceState>();
   private readonly meta = new MetadataRegistry();
@@ -223,7 +229,17 @@ export class MemorySeriesStore implements SeriesStore, AppenderHost {
 
   /** @internal */
   seriesById(id: number): MemorySeries | undefined {
-    return this.byId.get(id);
+    const list = this.byIdList;
+    let lo = 0;
+    let hi = list.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const s = list[mid] as MemorySeries;
+      if (s.id === id) return s.removed ? undefined : s;
+      if (s.id < id) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return undefined;
   }
 
   /** @internal */
@@ -321,7 +337,6 @@ export class MemorySeriesStore implements SeriesStore, AppenderHost {
         else appended++;
         feed?.push({ kind: 'stale', seq: this.changes.take(), ref: s.id, t });
       } else {
-        s.lastLiveMs = t;
         appended++;
         feed?.push({ kind: 'sample', seq: this.changes.take(), ref: s.id, t, v });
       }
@@ -497,17 +512,20 @@ export class MemorySeriesStore implements SeriesStore, AppenderHost {
     }
   }
 
-  /** Evicts old samples of `s`; removes it when expired. True when removed. */
+  /**
+   * Evicts samples of `s` older than `cutoff` (a live series of an active `pinned` source keeps its newest one);
+   * removes `s` when no non-stale sample is left. True when removed.
+   */
   private collectSeries(s: MemorySeries, cutoff: number, touched: Set<SourceState>, feed: FeedEvent[] | undefined): boolean {
     const state = this.sources.get(s.source);
     const pinnedLive = state !== undefined && state.active && state.policy.kind === 'pinned' && !s.isStale;
     this.samples -= s.evictBefore(cutoff, pinnedLive);
-    if (pinnedLive || (s.length > 0 && s.lastLiveMs >= cutoff)) return false;
+    if (pinnedLive || s.holdsLiveSample()) return false;
     this.samples -= s.length;
     s.removed = true;
     s.release();
     this.byKey.delete(s.labels.key);
-    this.byId.delete(s.id);
+    this.removedInIdList++;
     this.postings.remove(s);
     if (state !== undefined) {
       state.live--;
@@ -518,6 +536,10 @@ export class MemorySeriesStore implements SeriesStore, AppenderHost {
   }
 
   private finishCollection(touched: Set<SourceState>, feed: FeedEvent[] | undefined): void {
+    if (this.removedInIdList > this.byIdList.length / 2) {
+      this.byIdList = this.byIdList.filter((x) => !x.removed);
+      this.removedInIdList = 0;
+    }
     if (touched.size === 0) return;
     this.postings.compact();
     for (const state of touched) {
@@ -529,6 +551,24 @@ export class MemorySeriesStore implements SeriesStore, AppenderHost {
   }
 
   // ---- internals ----------------------------------------------------------------------------------------
+
+  /** Ids are handed out at append and series created at commit: appenders committed out of order insert. */
+  private addToIdList(series: MemorySeries): void {
+    const list = this.byIdList;
+    const last = list[list.length - 1];
+    if (last === undefined || last.id < series.id) {
+      list.push(series);
+      return;
+    }
+    let lo = 0;
+    let hi = list.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((list[mid] as MemorySeries).id < series.id) lo = mid + 1;
+      else hi = mid;
+    }
+    list.splice(lo, 0, series);
+  }
 
   private newAppender(source: string): MemoryAppender {
     return new MemoryAppender(this, source, ++this.txn);
@@ -561,7 +601,7 @@ export class MemorySeriesStore implements SeriesStore, AppenderHost {
     const interned = this.internValues ? this.internLabels(pending.labels) : pending.labels;
     const series = new MemorySeries(this.arena, pending.id, interned, state.name);
     this.byKey.set(interned.key, series);
-    this.byId.set(series.id, series);
+    this.addToIdList(series);
     this.postings.add(series);
     state.series.push(series);
     state.live++;

@@ -12,8 +12,6 @@ export class MemorySeries extends SampleRing implements StoredSeries {
   readonly id: number;
   readonly labels: LabelSet;
   readonly source: string;
-  /** Timestamp (Unix ms) of the newest non-stale sample ever appended; -Infinity before the first. */
-  lastLiveMs = -Infinity;
   /** Set once the store has dropped the series; readers holding it keep a frozen, empty view. */
   removed = false;
   /**

@@ -28,7 +28,11 @@ export class ArenaChunk {
   /** Freed slots, reused before fresh ones. */
   readonly freeSlots: number[] = [];
 
-  constructor(samples: number, index: number) {
+  /** The arena the chunk belongs to: rings reach it through their chunk instead of a field per series. */
+  readonly arena: SampleArena;
+
+  constructor(samples: number, index: number, arena: SampleArena) {
+    this.arena = arena;
     this.ts = new Float64Array(samples);
     this.vals = new Float64Array(samples);
     this.stale = new Uint8Array(samples);
@@ -78,7 +82,7 @@ export class SampleArena {
     }
     if (chunk === undefined) {
       const index = sc.emptyIndexes.length > 0 ? (sc.emptyIndexes.pop() as number) : sc.chunks.length;
-      chunk = new ArenaChunk(sc.slotsPerChunk * capacity, index);
+      chunk = new ArenaChunk(sc.slotsPerChunk * capacity, index, this);
       sc.chunks[index] = chunk;
       sc.withSpace.add(index);
       this.allocatedSamples += sc.slotsPerChunk * capacity;

@@ -199,8 +199,9 @@ export interface ChangeFeed {
  *   time (`MetadataConflictError`). `metadata(family)` is the merged view (the first declaring source's).
  * - Retention: samples older than `retentionMs` before the newest append of their series go at that append;
  *   GC (`start()` timer, incremental; or `collectGarbage(now)`, a full pass) evicts samples older than
- *   `now - retentionMs` and removes series whose newest non-stale sample is older (or that hold none), except the
- *   live series of `pinned` sources, which keep their newest sample. `setRetention(ms)` applies from then on.
+ *   `now - retentionMs` and removes the series left without a non-stale sample (only staleness markers, or
+ *   nothing), except the live series of `pinned` sources, which keep their newest sample. Removed series publish a
+ *   `dropped` change; their refs become invalid. `setRetention(ms)` applies from then on.
  * - Reads: `select` / `get` / `family` see the committed state; `querier(mint, maxt)` for iterators that survive
  *   mutations; {@link valueAt} (store/value-at.ts) is the one instant lookup with lookback and staleness.
  * - Change feed (`feed`): every committed change with a sequence number, one batch per commit / GC pass.

@@ -39,7 +39,6 @@ interface MSeries {
   labels: LabelSet;
   source: string;
   samples: MSample[];
-  lastLive: number;
   order: number;
 }
 
@@ -113,7 +112,6 @@ class Model {
   push(s: MSeries, t: number, v: number, stale: boolean): void {
     s.samples = s.samples.filter((x) => x.t >= t - this.retention);
     s.samples.push({ t, v: stale ? NaN : v, stale });
-    if (!stale) s.lastLive = t;
   }
 
   sourceState(name: string): MSource {
@@ -240,7 +238,7 @@ class Model {
     for (const p of txn.newByKey.values()) {
       const ex = this.series.get(p.labels.key);
       if (ex === undefined) {
-        p.resolved = { id: p.id, labels: p.labels, source: txn.source, samples: [], lastLive: -Infinity, order: this.order++ };
+        p.resolved = { id: p.id, labels: p.labels, source: txn.source, samples: [], order: this.order++ };
         this.series.set(p.labels.key, p.resolved);
       } else p.resolved = ex.source === txn.source ? ex : null;
     }
@@ -328,7 +326,7 @@ class Model {
       const pinnedLive = st !== undefined && st.active && st.policy.kind === 'pinned' && !this.isStale(s);
       const keep = s.samples.filter((x) => x.t >= cutoff);
       s.samples = pinnedLive && keep.length === 0 && s.samples.length > 0 ? [s.samples[s.samples.length - 1] as MSample] : keep;
-      if (pinnedLive || (s.samples.length > 0 && s.lastLive >= cutoff)) continue;
+      if (pinnedLive || s.samples.some((x) => !x.stale)) continue;
       this.series.delete(key);
       removed++;
     }
