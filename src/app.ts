@@ -5,6 +5,7 @@ import { BasicAuthenticator } from './http/basic-auth.js';
 import type { Logger } from './log/logger.js';
 import { ALL_FAMILIES } from './model/families.js';
 import { SelfMetrics } from './self/metrics.js';
+import { SelfSource } from './self/self-source.js';
 import { FLINK_REST_SOURCE, FlinkPoller } from './sources/flink/poller.js';
 import { FlinkRestClient } from './sources/flink/rest-client.js';
 import { MemorySeriesStore } from './store/memory-series-store.js';
@@ -52,6 +53,8 @@ export function windowsMinIntervalFor(config: BridgeConfig): number {
 export class App {
   readonly store: SeriesStore;
   readonly self: SelfMetrics;
+  private readonly selfSource: SelfSource;
+  private selfTimer: NodeJS.Timeout | undefined;
   private readonly windows: WindowsStage;
   private config: BridgeConfig;
   private client: FlinkRestClient | undefined;
@@ -65,6 +68,7 @@ export class App {
     this.store = new MemorySeriesStore({ retentionMs: retentionFor(opts.config) });
     for (const fam of ALL_FAMILIES) this.store.setMetadata(FLINK_REST_SOURCE, fam.name, fam);
     this.self = new SelfMetrics();
+    this.selfSource = new SelfSource(this.self, this.store);
     this.windows = new WindowsStage({
       store: this.store,
       self: this.self,
@@ -82,6 +86,24 @@ export class App {
     this.windows.committed(source, timestampMs);
   }
 
+  /**
+   * Copies the self-metrics into the store (the `self` source) at the wall-clock time. Runs before each `/metrics`
+   * render and every poll interval, so rules and remote-write see them without a scrape (as Prometheus scrapes
+   * itself). Never rejects: a failure is logged.
+   */
+  collectSelf(): Promise<void> {
+    return this.selfSource.collect(Date.now()).then(
+      () => undefined,
+      (e: unknown) => this.log.error({ err: e instanceof Error ? e.stack : String(e) }, 'collecting self-metrics failed'),
+    );
+  }
+
+  private startSelfCollection(intervalMs: number): void {
+    if (this.selfTimer) clearInterval(this.selfTimer);
+    this.selfTimer = setInterval(() => void this.collectSelf(), intervalMs);
+    this.selfTimer.unref();
+  }
+
   /** Address the HTTP server listens on (after start). */
   get address(): { host: string; port: number } | undefined {
     return this.server?.address;
@@ -95,21 +117,13 @@ export class App {
     await auth?.decoyHash();
     const http = createHttpApp({
       store: this.store,
-      self: this.self,
       logger: this.opts.logger.child({ component: 'http' }),
       ready: () => this.poller?.ready ?? false,
       // async: a bcrypt compare (~100 ms on a cache miss) must not stall scrapes and polls on the event loop
       authorize: auth !== undefined ? (h) => auth.check(h) : undefined,
       reload: this.opts.enableLifecycle ? () => this.reload() : undefined,
-      status: () => {
-        const latest = this.poller?.latest;
-        return {
-          flinkUp: latest?.reachable ?? false,
-          restUrl: this.config.flink.restUrl,
-          version: latest?.config?.['flink-version'],
-          jobs: latest?.jobsOverview?.jobs.length ?? 0,
-        };
-      },
+      beforeRender: () => this.collectSelf(),
+      restUrl: () => this.config.flink.restUrl,
     });
     const { host, port } = this.opts.listenAddress;
     const tlsLog = this.opts.logger.child({ component: 'web' });
@@ -118,6 +132,7 @@ export class App {
     });
     this.store.start();
     this.startPoller(this.config);
+    this.startSelfCollection(this.config.global.pollIntervalMs);
     this.log.info(
       { address: `${this.server.address.host}:${this.server.address.port}`, flink: this.config.flink.restUrl, tls: webConfig?.tls !== undefined },
       'listening',
@@ -127,6 +142,8 @@ export class App {
   async stop(): Promise<void> {
     this.log.info({}, 'stopping: finishing the poll in flight');
     await this.stopPoller();
+    if (this.selfTimer) clearInterval(this.selfTimer);
+    this.selfTimer = undefined;
     this.windows.stop();
     this.store.stop();
     await this.server?.close();
@@ -142,6 +159,7 @@ export class App {
     this.windows.configure(next.global.windows, windowsMinIntervalFor(next));
     this.store.setRetention(retentionFor(next));
     this.startPoller(next);
+    this.startSelfCollection(next.global.pollIntervalMs);
     this.log.info({ config: this.opts.configFile ?? '(defaults)' }, 'configuration reloaded');
   }
 

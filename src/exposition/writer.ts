@@ -9,12 +9,6 @@ import type { ExpositionFormat } from './types.js';
 export interface WriteExpositionOptions {
   /** Default `text` (Prometheus text 0.0.4). */
   readonly format?: ExpositionFormat;
-  /**
-   * Text appended after the store's families, e.g. prom-client's `registry.metrics()` for the self-metrics,
-   * in the same format. For OpenMetrics a trailing `# EOF` in it is dropped (the writer ends the output with
-   * the one `# EOF`), and so are blank lines, which OpenMetrics forbids.
-   */
-  readonly extra?: string;
 }
 
 /**
@@ -44,10 +38,8 @@ export function writeExposition(
   options: WriteExpositionOptions & { output?: 'string' | 'buffer' } = {},
 ): string | Buffer {
   const om = options.format === 'openmetrics';
-  let tail = '';
-  if (options.extra !== undefined && options.extra !== '') tail = om ? cleanOpenMetricsExtra(options.extra) : withNewline(options.extra);
-  if (om) tail += '# EOF\n';
-  const buf = renderBuffer(store, groupFamilies(store), om, tail);
+  // Everything, the self-metrics included (the `self` source), comes from the store: one writer, one truth.
+  const buf = renderBuffer(store, groupFamilies(store), om, om ? '# EOF\n' : '');
   return options.output === 'buffer' ? buf : buf.toString('utf8');
 }
 
@@ -259,14 +251,4 @@ function hasGroup(groups: readonly FamilyGroup[], name: string): boolean {
     else hi = mid - 1;
   }
   return false;
-}
-
-function withNewline(text: string): string {
-  return text.endsWith('\n') ? text : `${text}\n`;
-}
-
-function cleanOpenMetricsExtra(extra: string): string {
-  const lines = extra.split('\n').filter((l) => l !== '');
-  if (lines.length > 0 && lines[lines.length - 1] === '# EOF') lines.pop();
-  return lines.length === 0 ? '' : `${lines.join('\n')}\n`;
 }

@@ -1,14 +1,15 @@
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import compression from 'compression';
 import type { Logger } from '../log/logger.js';
-import type { SelfMetrics } from '../self/metrics.js';
 import type { SeriesStore } from '../store/types.js';
 import { negotiateFormat, writeExposition } from '../exposition/index.js';
+import { readClusterStatus } from './status.js';
 
 /** What the HTTP layer reads; the app wires it. */
 export interface HttpDeps {
   readonly store: SeriesStore;
-  readonly self: SelfMetrics;
+  /** Runs before each `/metrics` render: the app copies its self-metrics into the store there. */
+  readonly beforeRender?: () => Promise<void>;
   readonly logger: Logger;
   /** True once the first poll cycle finished. */
   readonly ready: () => boolean;
@@ -16,8 +17,8 @@ export interface HttpDeps {
   readonly authorize?: (authorizationHeader: string | undefined) => boolean | Promise<boolean>;
   /** Present only with `--web.enable-lifecycle`: re-reads the config file; rejects with a ConfigError message. */
   readonly reload?: () => Promise<void>;
-  /** Short facts for the landing page. */
-  readonly status: () => { flinkUp: boolean; restUrl: string; version?: string; jobs: number };
+  /** The Flink REST URL the landing page names (the cluster facts themselves are read from the store). */
+  readonly restUrl: () => string;
 }
 
 /**
@@ -47,8 +48,8 @@ export function createHttpApp(deps: HttpDeps): Express {
   app.get('/metrics', async (req: Request, res: Response) => {
     const { format, contentType } = negotiateFormat(req.headers.accept);
     try {
-      const extra = await deps.self.render(format);
-      const body = writeExposition(deps.store, { format, extra, output: 'buffer' });
+      await deps.beforeRender?.();
+      const body = writeExposition(deps.store, { format, output: 'buffer' });
       res.status(200).set('Content-Type', contentType).send(body);
     } catch (e) {
       deps.logger.error({ err: e instanceof Error ? e.stack : String(e) }, 'rendering /metrics failed');
@@ -79,7 +80,7 @@ export function createHttpApp(deps: HttpDeps): Express {
   app.put('/-/reload', reload);
 
   app.get('/', (_req: Request, res: Response) => {
-    const s = deps.status();
+    const s = { ...readClusterStatus(deps.store), restUrl: deps.restUrl() };
     res
       .status(200)
       .type('text/html')

@@ -1,17 +1,16 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { RestRequestObserver } from '../sources/flink/rest-client.js';
 
 /**
- * The sidecar's own metrics (`flink_bridge_*`), kept in a prom-client registry apart from the series store and
- * appended to `/metrics`. One instance per process (the only allowed singleton-like object, DESIGN.md §4), passed
- * explicitly to the components that record into it.
+ * The sidecar's own metrics (`flink_bridge_*`), recorded with prom-client and copied into the series store as the
+ * `self` source by {@link SelfSource} (src/self/self-source.ts), so that `/metrics`, PromQL, rules and remote-write
+ * see them like any other series. One instance per process (the only allowed singleton-like object, DESIGN.md §4),
+ * passed explicitly to the components that record into it. Structurally it is the Flink REST client's request
+ * observer (`onRequest`), without importing from `sources/`.
  */
-export class SelfMetrics implements RestRequestObserver {
-  /** Text 0.0.4 view. The same metric objects are also registered in the OpenMetrics view: prom-client fixes the
-   * content type per registry, and switching it per request would race between concurrent scrapes. */
+export class SelfMetrics {
+  /** The one registry; read only by SelfSource (one registry: prom-client renames shared metric objects per format). */
   readonly registry = new Registry();
-  readonly openMetricsRegistry = openMetricsRegistry();
-  private readonly registries = [this.registry, this.openMetricsRegistry];
+  private readonly registries = [this.registry];
 
   readonly restRequests = new Counter({
     name: 'flink_bridge_rest_requests_total',
@@ -75,6 +74,12 @@ export class SelfMetrics implements RestRequestObserver {
     help: 'Samples held in the in-memory series store.',
     registers: this.registries,
   });
+  readonly storeRejected = new Counter({
+    name: 'flink_bridge_store_rejected_samples_total',
+    help: 'Samples or series the series store refused, by reason (out_of_order, duplicate, series_limit, invalid_name, conflict, unknown_ref).',
+    labelNames: ['reason'] as const,
+    registers: this.registries,
+  });
   readonly lastPollSuccess = new Gauge({
     name: 'flink_bridge_last_poll_success_timestamp_seconds',
     help: 'Unix time of the last poll cycle in which the Flink REST API answered.',
@@ -84,23 +89,11 @@ export class SelfMetrics implements RestRequestObserver {
   constructor(options: { processMetrics?: boolean } = {}) {
     if (options.processMetrics ?? true) {
       collectDefaultMetrics({ register: this.registry, prefix: 'flink_bridge_' });
-      collectDefaultMetrics({ register: this.openMetricsRegistry, prefix: 'flink_bridge_' });
     }
-  }
-
-  /** Self-metrics exposition in the given format (OpenMetrics output ends with `# EOF`). */
-  render(format: 'text' | 'openmetrics'): Promise<string> {
-    return format === 'openmetrics' ? this.openMetricsRegistry.metrics() : this.registry.metrics();
   }
 
   onRequest(endpoint: string, outcome: string, durationSeconds: number): void {
     this.restRequests.inc({ endpoint, code: outcome });
     this.restRequestDuration.observe({ endpoint }, durationSeconds);
   }
-}
-
-function openMetricsRegistry(): Registry<typeof Registry.OPENMETRICS_CONTENT_TYPE> {
-  const r = new Registry<typeof Registry.OPENMETRICS_CONTENT_TYPE>();
-  r.setContentType(Registry.OPENMETRICS_CONTENT_TYPE);
-  return r;
 }

@@ -206,13 +206,11 @@ describe('the real /metrics body of the sidecar through promtool', () => {
         expect(openMetrics.endsWith('# EOF\n')).toBe(true);
       });
 
-      // KNOWN DEFECT (src/self/metrics.ts, not fixed here): the self-metric counters are shared by a text and an
-      // OpenMetrics prom-client Registry, and prom-client's OpenMetrics `metrics()` renames the shared metric
-      // object (`metric.name = standardizeCounterName(...)`, lib/registry.js). After the first OpenMetrics scrape,
-      // text 0.0.4 serves `flink_bridge_poll_cycles{...}` instead of `flink_bridge_poll_cycles_total{...}` (a new
-      // series, and promtool lint "counter metrics should have _total suffix"). `it.fails` passes while the defect
-      // is there; once it is fixed this test fails: then make it a plain `it`.
-      it.fails('text 0.0.4 after an OpenMetrics scrape has the same series as before', () => {
+      // Regression: the self-metric counters were shared by a text and an OpenMetrics prom-client Registry, and
+      // prom-client's OpenMetrics `metrics()` renamed the shared metric object, so after the first OpenMetrics scrape
+      // text 0.0.4 served `flink_bridge_poll_cycles{...}` instead of `…_total`. The self-metrics now go through the
+      // series store (src/self/self-source.ts) and one writer renders both formats.
+      it('text 0.0.4 after an OpenMetrics scrape has the same series as before', () => {
         expect(seriesKeys(textAfterOpenMetrics)).toEqual(seriesKeys(text));
       });
 

@@ -7,6 +7,7 @@ import { nullLogger } from '../../../src/log/logger.js';
 import { labelSet } from '../../../src/model/labels.js';
 import { F } from '../../../src/model/families.js';
 import { SelfMetrics } from '../../../src/self/metrics.js';
+import { SelfSource } from '../../../src/self/self-source.js';
 import { MemorySeriesStore } from '../../../src/store/index.js';
 import { parseTextExposition } from '../../../src/exposition/index.js';
 
@@ -26,12 +27,18 @@ async function serve(overrides: Partial<HttpDeps> = {}): Promise<string> {
     // enough series for the body to pass compression's 1 KiB threshold
     ...Array.from({ length: 40 }, (_, i) => ({ labels: labelSet('flink_task_parallelism', { job_id: 'a', task_id: `v${i}` }), value: 2 })),
   ]);
+  const self = new SelfMetrics({ processMetrics: false });
+  self.pollRequests.set(11);
+  self.pollCycles.inc({ result: 'success' });
+  const selfSource = new SelfSource(self, store);
   const app = createHttpApp({
     store,
-    self: new SelfMetrics({ processMetrics: false }),
     logger: nullLogger,
     ready: () => true,
-    status: () => ({ flinkUp: true, restUrl: 'http://flink:8081', jobs: 1 }),
+    beforeRender: async () => {
+      await selfSource.collect(Date.now());
+    },
+    restUrl: () => 'http://flink:8081',
     ...overrides,
   });
   server = await startServer(app, '127.0.0.1', 0);
@@ -48,6 +55,15 @@ describe('HTTP routes', () => {
     expect(families.find((f) => f.name === 'flink_job_restarts_total')?.type).toBe('counter');
     expect(families.find((f) => f.name === 'flink_job_restarts_total')?.samples[0]?.labels['job_name']).toBe('x "y"');
     expect(families.find((f) => f.name === 'flink_bridge_poll_requests')?.type).toBe('gauge');
+    expect(families.find((f) => f.name === 'flink_bridge_poll_requests')?.samples[0]?.value).toBe(11);
+  });
+
+  it('shows the cluster facts of the store on the landing page', async () => {
+    const url = await serve();
+    const page = await (await fetch(`${url}/`)).text();
+    expect(page).toContain('http://flink:8081');
+    expect(page).toContain('reachable');
+    expect(page).not.toContain('unreachable');
   });
 
   it('serves OpenMetrics when Prometheus 3.x asks for it, ending with one # EOF, gzipped when accepted', async () => {
