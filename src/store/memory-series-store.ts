@@ -9,6 +9,7 @@ import type {
   LabelMatcher,
   MetricMetadata,
   SeriesStore,
+  SnapshotOptions,
   SnapshotSample,
   StoredSeries,
 } from './types.js';
@@ -83,12 +84,12 @@ export class MemorySeriesStore implements SeriesStore {
    * {@link SeriesStore}): new series are created and owned by `source`; every series of `source` missing from
    * the snapshot and not yet stale gets a staleness marker at `timestampMs`; samples not newer than their
    * series' last sample are dropped (`outOfOrder`); a label set owned by another source is rejected
-   * (`conflicts`). A label set appearing twice in one snapshot counts the second as out of order. Runs
+   * (`conflicts`). An absent series for which `options.retain(series)` is true is left untouched. A label set appearing twice in one snapshot counts the second as out of order. Runs
    * {@link collectGarbage} at `timestampMs` when the last collection is ≥ 1 s older.
    *
    * @throws RangeError for a non-finite `timestampMs`.
    */
-  appendSnapshot(source: string, timestampMs: number, samples: Iterable<SnapshotSample>): AppendResult {
+  appendSnapshot(source: string, timestampMs: number, samples: Iterable<SnapshotSample>, options?: SnapshotOptions): AppendResult {
     checkTimestamp(timestampMs);
     const epoch = ++this.epoch;
     const retention = this.retentionMs;
@@ -113,10 +114,12 @@ export class MemorySeriesStore implements SeriesStore {
       appended++;
     }
     let staleMarked = 0;
+    const retain = options?.retain;
     const owned = this.bySource.get(source);
     if (owned !== undefined) {
       for (const series of owned) {
         if (series.seenEpoch === epoch || series.isStale || !(timestampMs > series.lastTimestamp)) continue;
+        if (retain !== undefined && retain(series)) continue;
         this.samples += 1 - series.appendSample(timestampMs, NaN, true, retention);
         staleMarked++;
       }

@@ -71,7 +71,7 @@ export interface StoredSeries {
  *   sample (counted in `conflicts`).
  */
 export interface SeriesStore {
-  appendSnapshot(source: string, timestampMs: number, samples: Iterable<SnapshotSample>): AppendResult;
+  appendSnapshot(source: string, timestampMs: number, samples: Iterable<SnapshotSample>, options?: SnapshotOptions): AppendResult;
   markSourceStale(source: string, timestampMs: number): number;
   /** Sets HELP/TYPE metadata of a metric family (last writer wins). */
   setMetadata(familyName: string, metadata: MetricMetadata): void;
@@ -87,6 +87,16 @@ export interface SeriesStore {
   collectGarbage(nowMs: number): number;
   readonly seriesCount: number;
   readonly sampleCount: number;
+}
+
+/** Options of {@link SeriesStore.appendSnapshot}. */
+export interface SnapshotOptions {
+  /**
+   * Called for each series owned by the source that is absent from the snapshot and not stale yet; when it returns
+   * true the series is left untouched (no sample, no staleness marker), e.g. because the endpoint that produces it
+   * failed transiently.
+   */
+  readonly retain?: (series: StoredSeries) => boolean;
 }
 
 export interface AppendResult {
