@@ -1,7 +1,7 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { FlinkConnectError } from '../../src/errors.js';
-import type { RestGetter } from '../../src/sources/flink/poll-cycle.js';
+import type { RestGetter } from '../../src/sources/flink/poll-outcome.js';
 
 /** Fixture sets recorded from real clusters by scripts/record-fixtures.sh (see each folder's README). */
 export const FIXTURE_VERSIONS = ['1.20.5', '2.3.0'] as const;

@@ -2,7 +2,8 @@ import { labelSet, type LabelRecord } from '../../model/labels.js';
 import { flinkLabelValue } from '../../model/names.js';
 import { F, JOB_STATUSES, type FamilySpec } from '../../model/families.js';
 import type { SnapshotSample } from '../../store/types.js';
-import { GC_METRIC_RE, type Aggregate, type JobPoll, type PollOutcome, type TaskManagerPoll } from './poll-cycle.js';
+import type { Aggregate, JobPoll, PollOutcome, TaskManagerPoll } from './poll-outcome.js';
+import { GC_METRIC_RE } from './poll-plan.js';
 import type { JobDetail } from './responses.js';
 import { parseWatermark } from './values.js';
 

@@ -3,9 +3,9 @@ import type { SelfMetrics } from '../../self/metrics.js';
 import type { SeriesStore } from '../../store/types.js';
 import { deriveWindowed, type WindowSpec } from '../../windows/derive.js';
 import { mapPollOutcome } from './mapping.js';
-import { MetricNameCache } from './metric-names.js';
-import { runPollCycle, type PollOutcome, type PollState, type RestGetter } from './poll-cycle.js';
-import { ExceptionTracker } from './exception-tracker.js';
+import { runPollCycle } from './poll-cycle.js';
+import type { PollOutcome, RestGetter } from './poll-outcome.js';
+import { createPollState, type PollState } from './poll-state.js';
 
 /** Store sources written by the poller. */
 export const FLINK_REST_SOURCE = 'flink-rest';
@@ -41,11 +41,7 @@ export class FlinkPoller {
 
   constructor(private readonly opts: FlinkPollerOptions) {
     this.now = opts.nowMs ?? Date.now;
-    this.state = {
-      names: new MetricNameCache(opts.metricNamesRefreshIntervalMs),
-      checkpointIntervals: new Map(),
-      exceptions: new ExceptionTracker(),
-    };
+    this.state = createPollState({ metricNamesRefreshIntervalMs: opts.metricNamesRefreshIntervalMs });
   }
 
   /** True once the first poll cycle has finished (whatever Flink answered: `flink_up 0` is data too). */

@@ -1,11 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { FlinkHttpError, FlinkResponseError } from '../../../../src/errors.js';
 import { mapPollOutcome } from '../../../../src/sources/flink/mapping.js';
-import { MetricNameCache } from '../../../../src/sources/flink/metric-names.js';
-import { runPollCycle, type PollState } from '../../../../src/sources/flink/poll-cycle.js';
+import { runPollCycle } from '../../../../src/sources/flink/poll-cycle.js';
+import { createPollState, type PollState } from '../../../../src/sources/flink/poll-state.js';
 import type { SnapshotSample } from '../../../../src/store/types.js';
 import { FIXTURE_VERSIONS, FixtureRest, fixture, type FixtureVersion } from '../../../support/flink-fixtures.js';
-import { ExceptionTracker } from '../../../../src/sources/flink/exception-tracker.js';
 
 interface JobFixture {
   jid: string;
@@ -17,7 +16,7 @@ interface CheckpointsFixture {
   counts: { completed: number; failed: number };
 }
 
-const newState = (): PollState => ({ names: new MetricNameCache(300_000), checkpointIntervals: new Map(), exceptions: new ExceptionTracker() });
+const newState = (): PollState => (createPollState({ metricNamesRefreshIntervalMs: 300_000 }));
 
 function find(samples: SnapshotSample[], name: string, labels: Record<string, string> = {}): SnapshotSample[] {
   return samples.filter((s) => s.labels.metricName === name && Object.entries(labels).every(([k, v]) => s.labels.get(k) === v));
