@@ -129,6 +129,8 @@ export class App {
       windows: config.global.windows,
       exceptionsIntervalMs: f.exceptionsIntervalMs,
       metricNamesRefreshIntervalMs: f.metricNamesRefreshIntervalMs,
+      // flink.stale_after comes with the config engineer's branch; until then its default.
+      staleAfterMs: (f as { readonly staleAfterMs?: number }).staleAfterMs ?? 3 * config.global.pollIntervalMs,
     });
     this.poller.start();
   }

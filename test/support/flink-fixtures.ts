@@ -1,7 +1,13 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { FlinkConnectError } from '../../src/errors.js';
+import { nullLogger } from '../../src/log/logger.js';
+import { SelfMetrics } from '../../src/self/metrics.js';
 import type { RestGetter } from '../../src/sources/flink/poll-outcome.js';
+import { FlinkPoller } from '../../src/sources/flink/poller.js';
+import type { PollState } from '../../src/sources/flink/poll-state.js';
+import { MemorySeriesStore } from '../../src/store/memory-series-store.js';
+import type { StoredSeries } from '../../src/store/types.js';
 
 /** Fixture sets recorded from real clusters by scripts/record-fixtures.sh (see each folder's README). */
 export const FIXTURE_VERSIONS = ['1.20.5', '2.3.0'] as const;
@@ -93,4 +99,39 @@ export class FixtureRest implements RestGetter {
     }
     throw new Error(`no fixture for ${path}`);
   }
+}
+
+/** A FlinkPoller over a FixtureRest with a store and a settable clock; `pollAt(t)` runs one cycle at Unix ms `t`. */
+export function fixturePoller(rest: FixtureRest, opts: { pollIntervalMs?: number; staleAfterMs?: number; state?: PollState } = {}) {
+  const store = new MemorySeriesStore({ retentionMs: 3_600_000 });
+  let now = 0;
+  const poller = new FlinkPoller({
+    rest,
+    store,
+    self: new SelfMetrics({ processMetrics: false }),
+    logger: nullLogger,
+    pollIntervalMs: opts.pollIntervalMs ?? 15_000,
+    windows: [{ name: '1m', ms: 60_000 }],
+    exceptionsIntervalMs: 60_000,
+    metricNamesRefreshIntervalMs: 300_000,
+    staleAfterMs: opts.staleAfterMs,
+    state: opts.state,
+    nowMs: () => now,
+  });
+  return {
+    store,
+    poller,
+    pollAt(t: number) {
+      now = t;
+      return poller.pollOnce();
+    },
+    /** Series of the `flink-rest` source, by family, whose newest sample is not a staleness marker. */
+    live(family: string): StoredSeries[] {
+      return [...store.family(family)].filter((s) => s.source === 'flink-rest' && !s.isStale);
+    },
+    /** Every `flink-rest` series. */
+    all(): StoredSeries[] {
+      return [...store.familyNames()].flatMap((f) => [...store.family(f)]).filter((s) => s.source === 'flink-rest');
+    },
+  };
 }

@@ -1,3 +1,4 @@
+import { flinkLabelValue } from '../../model/names.js';
 import type { PollState } from './poll-state.js';
 
 /** What the cycle learned about which entities Flink still lists; undefined = unknown this cycle (the listing failed). */
@@ -12,7 +13,7 @@ export interface ListedEntities {
 
 /**
  * Cache retention after a cycle: forgets name lists and checkpoint configs of jobs and TaskManagers Flink no longer
- * lists, and exception counts of jobs it no longer lists at all (a finished job keeps its count while listed).
+ * lists (also their endpoint health), and exception counts of jobs it no longer lists at all (a finished job keeps its count while listed).
  * A listing that failed this cycle forgets nothing of its kind: a transient error must not cost a re-discovery.
  */
 export function forgetGoneEntities(state: PollState, listed: ListedEntities): void {
@@ -27,4 +28,11 @@ export function forgetGoneEntities(state: PollState, listed: ListedEntities): vo
     for (const jid of state.checkpointIntervals.keys()) if (!liveJobIds.has(jid)) state.checkpointIntervals.delete(jid);
   }
   if (jobIds !== undefined) state.exceptions.retain(jobIds);
+  const tmLabels = taskManagerIds && new Set([...taskManagerIds].map(flinkLabelValue));
+  state.health.retain((key) => {
+    const [kind = '', owner] = key.split('|');
+    if (owner === undefined) return true; // cluster-wide endpoints
+    if (kind === 'taskmanager-metrics') return tmLabels === undefined || tmLabels.has(owner);
+    return liveJobIds === undefined || liveJobIds.has(owner);
+  });
 }

@@ -15,7 +15,8 @@ import { parseWatermark } from './values.js';
  * - `-1`, `NaN`, `Long.MIN_VALUE` sentinels become absent series, never numbers (reference/flink.md §1.7);
  * - vertex series exist only while the job is RUNNING; job state series exist while Flink lists the job;
  * - label values go through Flink's reporter filter (`flinkLabelValue`) so REST and reporter series join.
- * `flink_up` is always present: 1 when `/overview` answered, else 0 (and nothing else is emitted).
+ * - the job watermark lag (a maximum over vertices) only when every vertex of the job answered;
+ * `flink_up` is always present: 1 when any endpoint answered, else 0 (and nothing else is emitted).
  */
 export function mapPollOutcome(outcome: PollOutcome): SnapshotSample[] {
   const out: SnapshotSample[] = [];
@@ -139,7 +140,8 @@ function mapJob(job: JobPoll, t: number, emit: Emit): void {
     emit(F.sourceEmitLag, labels, emitLag === undefined ? undefined : emitLag / 1000);
     emit(F.sourceIdleTime, labels, idle === undefined ? undefined : idle / 1000);
   }
-  emit(F.jobWatermarkLag, jobLabels, jobWatermarkLag);
+  // A maximum over some of the vertices would read too low: keep the last complete one instead (series-lifecycle.ts).
+  if (job.vertices.every((v) => v.metrics !== undefined)) emit(F.jobWatermarkLag, jobLabels, jobWatermarkLag);
 }
 
 /**

@@ -7,6 +7,7 @@ import {
   plannedRequests,
   TERMINAL_JOB_STATES,
   TESTED_VERSION,
+  TOP_LEVEL_REQUESTS,
   wantedJobManagerMetric,
   wantedJobMetric,
   wantedTaskManagerMetric,
@@ -65,6 +66,7 @@ export async function runPollCycle(opts: PollCycleOptions): Promise<PollOutcome>
   const failures: EndpointFailure[] = [];
   const answered = new Set<string>();
   let discoveryRequests = 0;
+  let responded = false;
   const cycle: Cycle = {
     opts,
     nowMs: startedAtMs,
@@ -75,6 +77,7 @@ export async function runPollCycle(opts: PollCycleOptions): Promise<PollOutcome>
       try {
         const r = await fn();
         answered.add(key);
+        responded = true;
         return r;
       } catch (e) {
         const code = e instanceof BridgeError ? e.code : 'FPB_ERR_UNEXPECTED';
@@ -87,12 +90,8 @@ export async function runPollCycle(opts: PollCycleOptions): Promise<PollOutcome>
     get: async (path, endpoint, schema) => parseResponse(schema, await rest.getJson(path, endpoint), endpoint),
   };
 
-  const overview = await cycle.attempt('/overview', endpointKey.global('overview'), () => cycle.get('/overview', '/overview', overviewSchema));
-  if (!overview) {
-    state.config = undefined; // re-probe the version once the API is back (it may be another Flink)
-    return { startedAtMs, reachable: false, taskManagers: [], jobs: [], failures, answered, discoveryRequests, plannedRequests: 1 };
-  }
-
+  // The four top-level requests go out together: one failing (even /overview) costs only its own series.
+  const overviewP = cycle.attempt('/overview', endpointKey.global('overview'), () => cycle.get('/overview', '/overview', overviewSchema));
   const configP = probeConfig(cycle);
   const jobsOverviewP = cycle.attempt('/jobs/overview', endpointKey.global('jobs-overview'), () =>
     cycle.get('/jobs/overview', '/jobs/overview', jobsOverviewSchema),
@@ -108,7 +107,13 @@ export async function runPollCycle(opts: PollCycleOptions): Promise<PollOutcome>
   const liveJobs = (jobsOverview?.jobs ?? []).filter((j) => !TERMINAL_JOB_STATES.has(j.state));
   const jobsP = Promise.all(liveJobs.map((j) => pollJob(cycle, j)));
 
-  const [config, taskManagers, jobManagerMetrics, jobs] = await Promise.all([configP, taskManagersP, jmMetricsP, jobsP]);
+  const [overview, config, taskManagers, jobManagerMetrics, jobs] = await Promise.all([overviewP, configP, taskManagersP, jmMetricsP, jobsP]);
+  if (!responded) {
+    // The JobManager did not answer at all: flink_up 0. Cached answers do not count, and the version is re-probed
+    // once the API is back (it may be another Flink).
+    state.config = undefined;
+    return { startedAtMs, reachable: false, taskManagers: [], jobs: [], failures, answered: new Set(), discoveryRequests, plannedRequests: TOP_LEVEL_REQUESTS };
+  }
 
   forgetGoneEntities(state, {
     jobIds: jobsOverview ? new Set(jobsOverview.jobs.map((j) => j.jid)) : undefined,

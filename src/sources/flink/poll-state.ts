@@ -1,6 +1,7 @@
 import { ExceptionTracker } from './exception-tracker.js';
 import { MetricNameCache } from './metric-names.js';
 import type { FlinkConfigInfo } from './responses.js';
+import { EndpointHealth } from './series-lifecycle.js';
 
 /**
  * State that lives across poll cycles, per poller (no module-global caches): metric-name lists, per-job checkpoint
@@ -12,6 +13,8 @@ export interface PollState {
   /** Job id → checkpoint interval in ms, or null when checkpointing is off (Flink answered 404). */
   readonly checkpointIntervals: Map<string, number | null>;
   readonly exceptions: ExceptionTracker;
+  /** Last success per endpoint instance, for keeping the series of a failing endpoint up to `flink.stale_after`. */
+  readonly health: EndpointHealth;
   config?: FlinkConfigInfo;
 }
 
@@ -25,5 +28,6 @@ export function createPollState(opts: PollStateOptions): PollState {
     names: new MetricNameCache(opts.metricNamesRefreshIntervalMs),
     checkpointIntervals: new Map(),
     exceptions: new ExceptionTracker(),
+    health: new EndpointHealth(),
   };
 }

@@ -6,6 +6,7 @@ import { mapPollOutcome } from './mapping.js';
 import { runPollCycle } from './poll-cycle.js';
 import type { PollOutcome, RestGetter } from './poll-outcome.js';
 import { createPollState, type PollState } from './poll-state.js';
+import { retainSeries } from './series-lifecycle.js';
 
 /** Store sources written by the poller. */
 export const FLINK_REST_SOURCE = 'flink-rest';
@@ -21,12 +22,20 @@ export interface FlinkPollerOptions {
   readonly windows: readonly WindowSpec[];
   readonly exceptionsIntervalMs: number;
   readonly metricNamesRefreshIntervalMs: number;
+  /**
+   * How long the series of an endpoint that stopped answering are kept as they were before they go stale, ms
+   * (`flink.stale_after`). Default 3 × `pollIntervalMs`.
+   */
+  readonly staleAfterMs?: number;
   readonly nowMs?: () => number;
+  /** State carried over from a previous poller (a config reload); a fresh one when absent. */
+  readonly state?: PollState;
 }
 
 /**
  * Runs the poll cycle every `pollIntervalMs`, writes the `flink-rest` snapshot and the windowed `derived` snapshot
- * into the store, and records self-metrics. Cycles never overlap: a cycle that outlasts the interval delays the next
+ * into the store, and records self-metrics. The series of an endpoint that failed are kept as they were for up to
+ * `staleAfterMs` (see series-lifecycle.ts); `flink_up` is 0 only when no endpoint answered. Cycles never overlap: a cycle that outlasts the interval delays the next
  * one (counted as the cycle's duration, not queued). `stop()` lets the cycle in flight finish, then resolves.
  */
 export class FlinkPoller {
@@ -41,12 +50,17 @@ export class FlinkPoller {
 
   constructor(private readonly opts: FlinkPollerOptions) {
     this.now = opts.nowMs ?? Date.now;
-    this.state = createPollState({ metricNamesRefreshIntervalMs: opts.metricNamesRefreshIntervalMs });
+    this.state = opts.state ?? createPollState({ metricNamesRefreshIntervalMs: opts.metricNamesRefreshIntervalMs });
   }
 
   /** True once the first poll cycle has finished (whatever Flink answered: `flink_up 0` is data too). */
   get ready(): boolean {
     return this.completedCycles > 0;
+  }
+
+  /** The state across cycles, to hand to the poller that replaces this one on a config reload. */
+  get pollState(): PollState {
+    return this.state;
   }
 
   /** The newest cycle's outcome, for the status page and tests. */
@@ -83,7 +97,9 @@ export class FlinkPoller {
     });
     const t = outcome.startedAtMs;
     const restSamples = mapPollOutcome(outcome);
-    store.appendSnapshot(FLINK_REST_SOURCE, t, restSamples);
+    const staleAfterMs = this.opts.staleAfterMs ?? 3 * this.opts.pollIntervalMs;
+    store.appendSnapshot(FLINK_REST_SOURCE, t, restSamples, { retain: retainSeries(outcome, this.state.health, staleAfterMs) });
+    this.state.health.record(outcome.answered, t);
     const derived = deriveWindowed(store, t, this.opts.windows);
     store.appendSnapshot(DERIVED_SOURCE, t, derived);
 
@@ -113,7 +129,7 @@ export class FlinkPoller {
     }
     const fields = { duration_seconds: Number(seconds.toFixed(3)), requests, samples, failures: outcome.failures.length };
     if (outcome.reachable && outcome.failures.length > 0) {
-      for (const f of outcome.failures) logger.warn({ endpoint: f.endpoint, code: f.code, err: f.message }, 'poll endpoint failed; its series are missing this cycle');
+      for (const f of outcome.failures) logger.warn({ endpoint: f.endpoint, code: f.code, err: f.message }, 'poll endpoint failed; its series are kept until it answers or stale_after passes');
       logger.info(fields, 'poll finished with endpoint errors');
     } else {
       logger.debug(fields, 'poll finished');
