@@ -1,6 +1,6 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { FlinkConnectError } from '../../src/errors.js';
+import { FlinkConnectError, FlinkHttpError } from '../../src/errors.js';
 import { nullLogger } from '../../src/log/logger.js';
 import { SelfMetrics } from '../../src/self/metrics.js';
 import type { RestGetter } from '../../src/sources/flink/poll-outcome.js';
@@ -25,6 +25,17 @@ interface IdValue {
   id: string;
 }
 
+/** Netty's default initial-line limit in Flink's REST server (reference/flink.md §1.1). */
+export const FLINK_MAX_REQUEST_LINE_BYTES = 4096;
+
+/** A synthetic aggregated metric `{id, min, max, sum}` added to a vertex's recorded lists. */
+export interface SyntheticAggregate {
+  id: string;
+  min: number;
+  max: number;
+  sum: number;
+}
+
 /**
  * A RestGetter that answers from recorded responses like the real JobManager would: names without `get`, the
  * requested subset with `get`, and the aggregated endpoint's all-or-nothing `[]` when one requested id is unknown.
@@ -38,6 +49,17 @@ export class FixtureRest implements RestGetter {
   /** Ids removed from the served vertex names/values (simulates a metric that vanished). */
   vanished = new Set<string>();
   down = false;
+  /**
+   * Ids Flink does not have yet: left out of every names list and `get=` answer until the names of the same path
+   * were listed `lateForListings` times (a list discovered while the job starts, growing afterwards).
+   */
+  lateIds = new Set<string>();
+  lateForListings = 1;
+  private readonly listings = new Map<string, number>();
+  /** Overrides the parallelism of every vertex of `/jobs/:jid` (a synthetic job at another parallelism). */
+  parallelism: number | undefined;
+  /** Extra ids per vertex index, served in its names list and aggregated answers. */
+  extraVertexMetrics = new Map<number, SyntheticAggregate[]>();
 
   constructor(readonly version: FixtureVersion) {}
 
@@ -58,6 +80,10 @@ export class FixtureRest implements RestGetter {
     this.calls.push(path);
     this.requestCount++;
     if (this.down) throw new FlinkConnectError(endpoint, 'connect ECONNREFUSED 127.0.0.1:8081');
+    if (`GET ${path} HTTP/1.1`.length > FLINK_MAX_REQUEST_LINE_BYTES) {
+      // What Flink answers to a request line over the limit (error-request-line-too-long.json).
+      throw new FlinkHttpError(endpoint, 404, JSON.stringify(fixture(this.version, 'error-request-line-too-long.json')));
+    }
     const override = this.overrides.get(endpoint);
     if (override) return override();
     const [p, query = ''] = path.split('?');
@@ -65,9 +91,12 @@ export class FixtureRest implements RestGetter {
     const get = params.get('get');
     const ids = get === null ? undefined : get.split(',');
     const v = this.version;
-    const pick = (namesFile: string, valuesFile: string, allOrNothing: boolean): unknown => {
-      if (!ids) return fixture<IdValue[]>(v, namesFile).filter((m) => !this.vanished.has(m.id));
-      const values = fixture<IdValue[]>(v, valuesFile).filter((m) => !this.vanished.has(m.id));
+    const listed = this.listings.get(p ?? '') ?? 0;
+    if (!ids) this.listings.set(p ?? '', listed + 1);
+    const hidden = (id: string): boolean => this.vanished.has(id) || (this.lateIds.has(id) && listed < this.lateForListings);
+    const pick = (namesFile: string, valuesFile: string, allOrNothing: boolean, extra: SyntheticAggregate[] = []): unknown => {
+      if (!ids) return [...fixture<IdValue[]>(v, namesFile), ...extra.map((e) => ({ id: e.id }))].filter((m) => !hidden(m.id));
+      const values = [...fixture<IdValue[]>(v, valuesFile), ...extra].filter((m) => !hidden(m.id));
       const known = new Set(values.map((m) => m.id));
       if (allOrNothing && ids.some((id) => !known.has(id))) return [];
       return values.filter((m) => ids.includes(m.id));
@@ -81,12 +110,15 @@ export class FixtureRest implements RestGetter {
     if (/^\/taskmanagers\/[^/]+\/metrics$/.test(p ?? '')) return pick('taskmanager-metrics.json', 'taskmanager-metrics-values.json', false);
     if ((m = /^\/jobs\/([0-9a-f]+)\/vertices\/([0-9a-f]+)\/subtasks\/metrics$/.exec(p ?? ''))) {
       const index = this.job().vertices.findIndex((x) => x.id === m?.[2]);
-      return pick(`vertex-${index}-subtasks-metrics.json`, `vertex-${index}-subtasks-metrics-values.json`, true);
+      return pick(`vertex-${index}-subtasks-metrics.json`, `vertex-${index}-subtasks-metrics-values.json`, true, this.extraVertexMetrics.get(index));
     }
     if ((m = /^\/jobs\/([0-9a-f]+)(\/.*)?$/.exec(p ?? ''))) {
       switch (m[2] ?? '') {
-        case '':
-          return fixture(v, this.file('job'));
+        case '': {
+          const detail = fixture<{ vertices: { parallelism: number }[] }>(v, this.file('job'));
+          if (this.parallelism !== undefined) for (const x of detail.vertices) x.parallelism = this.parallelism;
+          return detail;
+        }
         case '/metrics':
           return pick('job-metrics.json', this.moment === 'after-restart' ? 'job-metrics-values-after-restart.json' : 'job-metrics-values.json', false);
         case '/checkpoints':

@@ -25,6 +25,8 @@ export interface MetricRequest {
   readonly scope: string;
   /** Which listed ids to request. */
   readonly wanted: (name: string, all: ReadonlySet<string>) => boolean;
+  /** Ids the entity has once its metrics are all registered; a list lacking one is re-discovered (MetricNameCache). */
+  readonly expected?: readonly string[];
 }
 
 /** How values are read from one `get=` answer. */
@@ -67,7 +69,8 @@ export function fetchVertexAggregates(ctx: MetricFetchContext, req: MetricReques
 }
 
 /**
- * The one discovery-then-get helper: lists the names of a metric endpoint (cached per scope, see MetricNameCache),
+ * The one discovery-then-get helper: lists the names of a metric endpoint (cached per scope once settled, see
+ * MetricNameCache: re-listed every cycle while the scope is young or lacks an expected id),
  * then requests the wanted listed ids with `get=` (chunked under Flink's request-line limit). For an all-or-nothing
  * endpoint, an empty answer to cached ids means one of them vanished (an operator re-registered after a restart):
  * the scope is re-discovered once and the request retried. Throws the BridgeErrors of `rest.getJson` and
@@ -78,7 +81,7 @@ async function discoverThenGet<V>(ctx: MetricFetchContext, req: MetricRequest, r
   const discover = async (): Promise<ReadonlySet<string>> => {
     ctx.onDiscovery();
     const listed = parseResponse(metricListSchema, await rest.getJson(req.path, req.endpoint), req.endpoint);
-    return names.set(req.scope, listed.map((m) => m.id), nowMs);
+    return names.set(req.scope, listed.map((m) => m.id), nowMs, req.expected);
   };
   const get = async (all: ReadonlySet<string>): Promise<{ values: Map<string, V>; emptyChunk: boolean }> => {
     const values = new Map<string, V>();

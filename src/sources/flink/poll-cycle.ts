@@ -4,7 +4,10 @@ import { forgetGoneEntities } from './housekeeping.js';
 import { fetchMetricValues, fetchVertexAggregates, type MetricFetchContext } from './metric-fetch.js';
 import type { EndpointFailure, JobPoll, PollOutcome, RestGetter, TaskManagerPoll, VertexPoll } from './poll-outcome.js';
 import {
+  expectedVertexMetrics,
+  JVM_METRICS,
   plannedRequests,
+  TM_EXPECTED_METRICS,
   TERMINAL_JOB_STATES,
   TESTED_VERSION,
   TOP_LEVEL_REQUESTS,
@@ -98,7 +101,13 @@ export async function runPollCycle(opts: PollCycleOptions): Promise<PollOutcome>
   );
   const tmsP = cycle.attempt('/taskmanagers', endpointKey.global('taskmanagers'), () => cycle.get('/taskmanagers', '/taskmanagers', taskManagersSchema));
   const jmMetricsP = cycle.attempt('/jobmanager/metrics', endpointKey.global('jobmanager-metrics'), () =>
-    fetchMetricValues(cycle.metrics, { path: '/jobmanager/metrics', endpoint: '/jobmanager/metrics', scope: 'jm', wanted: wantedJobManagerMetric }),
+    fetchMetricValues(cycle.metrics, {
+      path: '/jobmanager/metrics',
+      endpoint: '/jobmanager/metrics',
+      scope: 'jm',
+      wanted: wantedJobManagerMetric,
+      expected: JVM_METRICS,
+    }),
   );
 
   const tms = await tmsP;
@@ -108,6 +117,7 @@ export async function runPollCycle(opts: PollCycleOptions): Promise<PollOutcome>
   const jobsP = Promise.all(liveJobs.map((j) => pollJob(cycle, j)));
 
   const [overview, config, taskManagers, jobManagerMetrics, jobs] = await Promise.all([overviewP, configP, taskManagersP, jmMetricsP, jobsP]);
+  if (responded) state.names.markLive('jm', startedAtMs);
   if (!responded) {
     // The JobManager did not answer at all: flink_up 0. Cached answers do not count, and the version is re-probed
     // once the API is back (it may be another Flink).
@@ -160,12 +170,14 @@ function probeConfig(cycle: Cycle): Promise<PollOutcome['config']> {
 }
 
 async function pollTaskManager(cycle: Cycle, info: TaskManagerPoll['info']): Promise<TaskManagerPoll> {
+  cycle.opts.state.names.markLive(`tm|${info.id}`, cycle.nowMs);
   const metrics = await cycle.attempt('/taskmanagers/:tmid/metrics', endpointKey.taskManager(info.id), () =>
     fetchMetricValues(cycle.metrics, {
       path: `/taskmanagers/${encodeURIComponent(info.id)}/metrics`,
       endpoint: '/taskmanagers/:tmid/metrics',
       scope: `tm|${info.id}`,
       wanted: wantedTaskManagerMetric,
+      expected: TM_EXPECTED_METRICS,
     }),
   );
   return metrics ? { info, metrics } : { info };
@@ -175,6 +187,7 @@ async function pollJob(cycle: Cycle, job: JobsOverview['jobs'][number]): Promise
   const { state } = cycle.opts;
   const jid = job.jid;
   const base = `/jobs/${encodeURIComponent(jid)}`;
+  state.names.markLive(`job|${jid}`, cycle.nowMs);
   const detailP = cycle.attempt('/jobs/:jid', endpointKey.job('job', jid), () => cycle.get(base, '/jobs/:jid', jobDetailSchema));
   const metricsP = cycle.attempt('/jobs/:jid/metrics', endpointKey.job('job-metrics', jid), () =>
     fetchMetricValues(cycle.metrics, { path: `${base}/metrics`, endpoint: '/jobs/:jid/metrics', scope: `job|${jid}`, wanted: wantedJobMetric }),
@@ -189,21 +202,32 @@ async function pollJob(cycle: Cycle, job: JobsOverview['jobs'][number]): Promise
   // Prefer the state of /jobs/:jid: the vertex series come from that same answer, so state and vertices agree.
   const jobState = detail?.state ?? job.state;
   let vertices: VertexPoll[] = [];
+  const vertexScope = (vid: string): string => `vertex|${jid}|${vid}`;
   if (detail && jobState === 'RUNNING') {
+    const inputs = new Map((detail.plan?.nodes ?? []).map((n) => [n.id, (n.inputs ?? []).length > 0]));
     vertices = await Promise.all(
       detail.vertices.map(async (v): Promise<VertexPoll> => {
+        const scope = vertexScope(v.id);
+        // A vertex whose tasks are not all RUNNING yet (waiting for slots, deploying) registers metrics later.
+        if (v.status === undefined || v.status === 'RUNNING') state.names.markLive(scope, cycle.nowMs);
+        else state.names.markDown(scope);
         const metrics = await cycle.attempt('/jobs/:jid/vertices/:vid/subtasks/metrics', endpointKey.vertex(jid, v.id), () =>
           fetchVertexAggregates(cycle.metrics, {
             path: `${base}/vertices/${encodeURIComponent(v.id)}/subtasks/metrics`,
             endpoint: '/jobs/:jid/vertices/:vid/subtasks/metrics',
-            scope: `vertex|${jid}|${v.id}`,
+            scope,
             wanted: wantedVertexMetric,
+            expected: expectedVertexMetrics(inputs.get(v.id) ?? false),
           }),
         );
         return metrics ? { id: v.id, metrics } : { id: v.id };
       }),
     );
     if (vertices.every((v) => v.metrics !== undefined)) cycle.answered.add(endpointKey.job('job-vertex-metrics', jid));
+  } else if (jobState !== 'RUNNING') {
+    // The job left RUNNING (a restart re-deploys every task): its vertices start young again.
+    const prefix = `vertex|${jid}|`;
+    state.names.retain((scope) => !scope.startsWith(prefix));
   }
   const [metrics, checkpoints, interval, exceptions] = await Promise.all([metricsP, checkpointsP, checkpointConfigP, exceptionsP]);
   return {

@@ -54,6 +54,17 @@ export function wantedVertexMetric(name: string): boolean {
   return (VERTEX_TASK_METRICS as readonly string[]).includes(name) || VERTEX_OPERATOR_SUFFIXES.some((s) => name.endsWith(s));
 }
 
+/** Ids every TaskManager serves once started (a list lacking one is incomplete). */
+export const TM_EXPECTED_METRICS: readonly string[] = [...JVM_METRICS, ...TM_EXTRA_METRICS];
+
+/**
+ * Task-level ids a RUNNING vertex serves once its tasks registered their metrics: busy/back-pressured/idle time
+ * and the buffer pools for every task, the input watermark only for a vertex with inputs (a source vertex has none).
+ */
+export function expectedVertexMetrics(hasInputs: boolean): readonly string[] {
+  return VERTEX_TASK_METRICS.filter((id) => hasInputs || id !== 'currentInputWatermark');
+}
+
 /** Top-level requests of every cycle: `/overview`, `/jobs/overview`, `/taskmanagers`, `/jobmanager/metrics?get=…`. */
 export const TOP_LEVEL_REQUESTS = 4;
 
