@@ -5,6 +5,7 @@ import type { Logger } from './log/logger.js';
 import { ALL_FAMILIES } from './model/families.js';
 import { SelfMetrics } from './self/metrics.js';
 import { FlinkPoller } from './sources/flink/poller.js';
+import { carryPollState, type PollState } from './sources/flink/poll-state.js';
 import { FlinkRestClient } from './sources/flink/rest-client.js';
 import { MemorySeriesStore } from './store/memory-series-store.js';
 import type { SeriesStore } from './store/types.js';
@@ -35,7 +36,7 @@ export function retentionFor(config: BridgeConfig): number {
 /**
  * The sidecar: builds the components from a frozen config and owns their lifecycle. `start()` listens and starts
  * polling; `stop()` finishes the poll in flight, then closes the HTTP server and the REST client; `reload()`
- * re-reads the config and restarts the poller with it (the store and its history stay).
+ * re-reads the config and restarts the poller with it (the store and its history stay, and so does the poll state).
  */
 export class App {
   readonly store: SeriesStore;
@@ -43,6 +44,8 @@ export class App {
   private config: BridgeConfig;
   private client: FlinkRestClient | undefined;
   private poller: FlinkPoller | undefined;
+  /** Poll state kept across reloads (exception counts, checkpoint configs, name caches), with the REST URL it is for. */
+  private pollState: { readonly state: PollState; readonly restUrl: string } | undefined;
   private server: RunningServer | undefined;
   private readonly log: Logger;
 
@@ -131,7 +134,14 @@ export class App {
       metricNamesRefreshIntervalMs: f.metricNamesRefreshIntervalMs,
       // flink.stale_after comes with the config engineer's branch; until then its default.
       staleAfterMs: (f as { readonly staleAfterMs?: number }).staleAfterMs ?? 3 * config.global.pollIntervalMs,
+      state:
+        this.pollState &&
+        carryPollState(this.pollState.state, {
+          metricNamesRefreshIntervalMs: f.metricNamesRefreshIntervalMs,
+          restUrlChanged: this.pollState.restUrl !== f.restUrl,
+        }),
     });
+    this.pollState = { state: this.poller.pollState, restUrl: f.restUrl };
     this.poller.start();
   }
 

@@ -1,4 +1,6 @@
 import { readFileSync, existsSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { FlinkConnectError, FlinkHttpError } from '../../src/errors.js';
 import { nullLogger } from '../../src/log/logger.js';
@@ -166,4 +168,38 @@ export function fixturePoller(rest: FixtureRest, opts: { pollIntervalMs?: number
       return [...store.familyNames()].flatMap((f) => [...store.family(f)]).filter((s) => s.source === 'flink-rest');
     },
   };
+}
+
+/**
+ * A real HTTP server on 127.0.0.1 (free port) answering like a JobManager from `rest` (status 404 with Flink's
+ * `{"errors":[…]}` for what `rest` rejects with an HTTP error, 500 for anything else). `close()` stops it.
+ */
+export async function serveFixtures(rest: FixtureRest): Promise<{ url: string; close(): Promise<void> }> {
+  const server = http.createServer((req, res) => {
+    const path = req.url ?? '/';
+    rest
+      .getJson(path, endpointName(path.split('?')[0] ?? ''))
+      .then((body) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body)))
+      .catch((e: unknown) => {
+        const status = e instanceof FlinkHttpError ? e.status : 500;
+        res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify({ errors: [String(e)] }));
+      });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+    },
+  };
+}
+
+/** The poller's endpoint name of a request path (`/jobs/<jid>/checkpoints` → `/jobs/:jid/checkpoints`). */
+export function endpointName(bare: string): string {
+  if (bare === '/jobs/overview') return bare;
+  return bare
+    .replace(/^\/taskmanagers\/[^/]+\/metrics$/, '/taskmanagers/:tmid/metrics')
+    .replace(/^\/jobs\/[^/]+\/vertices\/[^/]+\//, '/jobs/:jid/vertices/:vid/')
+    .replace(/^\/jobs\/[0-9a-f]+(\/|$)/, '/jobs/:jid$1');
 }

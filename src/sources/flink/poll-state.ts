@@ -31,3 +31,17 @@ export function createPollState(opts: PollStateOptions): PollState {
     health: new EndpointHealth(),
   };
 }
+
+/**
+ * The state a poller built by a config reload starts from (issue 5 §3 defect 5): the exception counts, checkpoint
+ * configs and endpoint health go on, so `flink_job_exceptions_total` never resets falsely and kept series keep
+ * their stale_after clock. A changed REST URL may point at another Flink: the name lists and the probed `/config`
+ * are then dropped.
+ */
+export function carryPollState(prev: PollState, opts: PollStateOptions & { readonly restUrlChanged: boolean }): PollState {
+  if (opts.restUrlChanged) {
+    return { ...createPollState(opts), checkpointIntervals: prev.checkpointIntervals, exceptions: prev.exceptions, health: prev.health };
+  }
+  prev.names.setRefreshInterval(opts.metricNamesRefreshIntervalMs);
+  return prev;
+}
