@@ -11,6 +11,8 @@ export interface MetricFetchContext {
   readonly nowMs: number;
   /** Called once per discovery request (the name list without `get`), for the cycle's count. */
   readonly onDiscovery: () => void;
+  /** Called with the number of `get=` requests the wanted ids take (chunks), for the cycle's planned count. */
+  readonly onPlannedGets: (requests: number) => void;
   /** Called for an empty aggregated answer to cached ids (self-metric). */
   readonly onAggregatedEmpty?: () => void;
 }
@@ -83,11 +85,12 @@ async function discoverThenGet<V>(ctx: MetricFetchContext, req: MetricRequest, r
     const listed = parseResponse(metricListSchema, await rest.getJson(req.path, req.endpoint), req.endpoint);
     return names.set(req.scope, listed.map((m) => m.id), nowMs, req.expected);
   };
-  const get = async (all: ReadonlySet<string>): Promise<{ values: Map<string, V>; emptyChunk: boolean }> => {
+  const get = async (all: ReadonlySet<string>, planned: boolean): Promise<{ values: Map<string, V>; emptyChunk: boolean }> => {
     const values = new Map<string, V>();
     let emptyChunk = false;
-    const ids = [...all].filter((n) => req.wanted(n, all));
-    for (const chunk of chunkMetricIds(ids)) {
+    const chunks = chunkMetricIds([...all].filter((n) => req.wanted(n, all)));
+    if (planned) ctx.onPlannedGets(chunks.length);
+    for (const chunk of chunks) {
       const entries = reader.parse(await rest.getJson(`${req.path}?get=${chunk}${reader.query}`, req.endpoint), req.endpoint);
       if (entries.length === 0) emptyChunk = true;
       for (const [id, v] of entries) values.set(id, v);
@@ -96,11 +99,11 @@ async function discoverThenGet<V>(ctx: MetricFetchContext, req: MetricRequest, r
   };
 
   const cached = names.get(req.scope, nowMs);
-  let result = await get(cached ?? (await discover()));
+  let result = await get(cached ?? (await discover()), true);
   if (reader.allOrNothing && result.emptyChunk && cached) {
     ctx.onAggregatedEmpty?.();
     names.invalidate(req.scope);
-    result = await get(await discover());
+    result = await get(await discover(), false);
   }
   return result.values;
 }

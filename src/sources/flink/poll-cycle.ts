@@ -69,13 +69,16 @@ export async function runPollCycle(opts: PollCycleOptions): Promise<PollOutcome>
   const failures: EndpointFailure[] = [];
   const answered = new Set<string>();
   let discoveryRequests = 0;
+  let metricGetRequests = 0;
   let responded = false;
   const cycle: Cycle = {
     opts,
     nowMs: startedAtMs,
     failures,
     answered,
-    metrics: { rest, names: state.names, nowMs: startedAtMs, onDiscovery: () => discoveryRequests++, onAggregatedEmpty: opts.onAggregatedEmpty },
+    metrics: { rest, names: state.names, nowMs: startedAtMs, onDiscovery: () => discoveryRequests++,
+      onPlannedGets: (n) => (metricGetRequests += n),
+      onAggregatedEmpty: opts.onAggregatedEmpty },
     async attempt(endpoint, key, fn) {
       try {
         const r = await fn();
@@ -144,10 +147,7 @@ export async function runPollCycle(opts: PollCycleOptions): Promise<PollOutcome>
     failures,
     answered,
     discoveryRequests,
-    plannedRequests: plannedRequests(
-      taskManagers.length,
-      jobs.map((j) => ({ state: j.state, vertices: j.vertices.length })),
-    ),
+    plannedRequests: plannedRequests(jobs.length, metricGetRequests),
   };
 }
 

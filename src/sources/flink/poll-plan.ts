@@ -68,11 +68,18 @@ export function expectedVertexMetrics(hasInputs: boolean): readonly string[] {
 /** Top-level requests of every cycle: `/overview`, `/jobs/overview`, `/taskmanagers`, `/jobmanager/metrics?get=…`. */
 export const TOP_LEVEL_REQUESTS = 4;
 
+/** Requests of every cycle that are not metric `get=` requests: `/overview`, `/jobs/overview`, `/taskmanagers`. */
+export const LISTING_REQUESTS = 3;
+/** Per polled (non-terminal) job, besides its metrics: `/jobs/:jid` and `/jobs/:jid/checkpoints`. */
+export const JOB_REQUESTS = 2;
+
 /**
- * Steady-state requests of one cycle: 4 + T + Σ over polled (non-terminal) jobs of (3 + V_j), V_j counted only
- * while the job is RUNNING. Amortised extras (discovery, `/config`, checkpoint config, exceptions, `get=` chunks)
- * are not in it, and it does not depend on parallelism (one aggregated request per vertex).
+ * The requests a steady cycle makes: the listings, two per polled job, and the `get=` requests of every metric scope
+ * it reads (JobManager, each TaskManager, each polled job, each vertex of a RUNNING job) — one each unless a scope's
+ * wanted ids exceed Flink's request line and are split. With one `get=` each that is 4 + T + Σ_j (3 + V_j), and it
+ * does not depend on parallelism (one aggregated request per vertex). Not in it, because amortised: discovery,
+ * `/config`, checkpoint config, exceptions, retries.
  */
-export function plannedRequests(taskManagers: number, jobs: readonly { readonly state: string; readonly vertices: number }[]): number {
-  return TOP_LEVEL_REQUESTS + taskManagers + jobs.reduce((n, j) => n + 3 + (j.state === 'RUNNING' ? j.vertices : 0), 0);
+export function plannedRequests(polledJobs: number, metricGetRequests: number): number {
+  return LISTING_REQUESTS + JOB_REQUESTS * polledJobs + metricGetRequests;
 }
