@@ -12,7 +12,8 @@ import { parseWatermark } from './values.js';
  * units are those of src/model/families.ts. Rules that keep numbers honest:
  * - a vertex IO counter whose `*-complete` flag is false (some subtask had no value) is left out for the cycle,
  *   because a partial sum would look like a counter reset followed by a jump;
- * - `-1`, `NaN`, `Long.MIN_VALUE` sentinels become absent series, never numbers (reference/flink.md §1.7);
+ * - `-1`, `NaN`, `Long.MIN_VALUE` sentinels become absent series, never numbers (reference/flink.md §1.7), and so
+ *   does any non-finite value;
  * - vertex series exist only while the job is RUNNING; job state series exist while Flink lists the job;
  * - label values go through Flink's reporter filter (`flinkLabelValue`) so REST and reporter series join.
  * - the job watermark lag (a maximum over vertices) only when every vertex of the job answered;
@@ -22,7 +23,8 @@ export function mapPollOutcome(outcome: PollOutcome): SnapshotSample[] {
   const out: SnapshotSample[] = [];
   const t = outcome.startedAtMs;
   const emit = (spec: FamilySpec, labels: LabelRecord, value: number | undefined): void => {
-    if (value === undefined || Number.isNaN(value)) return;
+    // NaN or ±Infinity from a bad or huge number in the REST JSON never becomes a sample.
+    if (value === undefined || !Number.isFinite(value)) return;
     out.push({ labels: labelSet(spec.name, labels), value });
   };
   emit(F.up, {}, outcome.reachable ? 1 : 0);
