@@ -76,9 +76,14 @@ export async function runPollCycle(opts: PollCycleOptions): Promise<PollOutcome>
     nowMs: startedAtMs,
     failures,
     answered,
-    metrics: { rest, names: state.names, nowMs: startedAtMs, onDiscovery: () => discoveryRequests++,
+    metrics: {
+      rest,
+      names: state.names,
+      nowMs: startedAtMs,
+      onDiscovery: () => discoveryRequests++,
       onPlannedGets: (n) => (metricGetRequests += n),
-      onAggregatedEmpty: opts.onAggregatedEmpty },
+      onAggregatedEmpty: opts.onAggregatedEmpty,
+    },
     async attempt(endpoint, key, fn) {
       try {
         const r = await fn();
@@ -97,6 +102,7 @@ export async function runPollCycle(opts: PollCycleOptions): Promise<PollOutcome>
   };
 
   // The four top-level requests go out together: one failing (even /overview) costs only its own series.
+  state.names.markLive('jm', startedAtMs);
   const overviewP = cycle.attempt('/overview', endpointKey.global('overview'), () => cycle.get('/overview', '/overview', overviewSchema));
   const configP = probeConfig(cycle);
   const jobsOverviewP = cycle.attempt('/jobs/overview', endpointKey.global('jobs-overview'), () =>
@@ -120,11 +126,11 @@ export async function runPollCycle(opts: PollCycleOptions): Promise<PollOutcome>
   const jobsP = Promise.all(liveJobs.map((j) => pollJob(cycle, j)));
 
   const [overview, config, taskManagers, jobManagerMetrics, jobs] = await Promise.all([overviewP, configP, taskManagersP, jmMetricsP, jobsP]);
-  if (responded) state.names.markLive('jm', startedAtMs);
   if (!responded) {
     // The JobManager did not answer at all: flink_up 0. Cached answers do not count, and the version is re-probed
-    // once the API is back (it may be another Flink).
+    // once the API is back (it may be another Flink); its metric names are young again then.
     state.config = undefined;
+    state.names.markDown('jm');
     return { startedAtMs, reachable: false, taskManagers: [], jobs: [], failures, answered: new Set(), discoveryRequests, plannedRequests: TOP_LEVEL_REQUESTS };
   }
 

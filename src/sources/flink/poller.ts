@@ -127,7 +127,14 @@ export class FlinkPoller {
       else logger.warn({ err: outcome.failures[0]?.message }, 'Flink REST API unreachable; serving flink_up 0');
       this.lastReachable = outcome.reachable;
     }
-    const fields = { duration_seconds: Number(seconds.toFixed(3)), requests, samples, failures: outcome.failures.length };
+    const fields = {
+      duration_seconds: Number(seconds.toFixed(3)),
+      requests,
+      planned: outcome.plannedRequests,
+      discovery: outcome.discoveryRequests,
+      samples,
+      failures: outcome.failures.length,
+    };
     if (outcome.reachable && outcome.failures.length > 0) {
       for (const f of outcome.failures) logger.warn({ endpoint: f.endpoint, code: f.code, err: f.message }, 'poll endpoint failed; its series are kept until it answers or stale_after passes');
       logger.info(fields, 'poll finished with endpoint errors');
