@@ -228,9 +228,16 @@ describe(`sidecar against a real Flink ${LINE}`, () => {
       await flink('start-tm');
       await eventually('the job to run again with more restarts and fresh rates', 180_000, async () => {
         const s = await scrape();
-        expect(value(s, 'flink_job_state', { job_id: jobId, state: 'RUNNING' })).toBe(1);
-        expect(value(s, 'flink_job_restarts_total', { job_id: jobId })).toBeGreaterThan(restartsBefore);
-        expect(value(s, 'flink_job_source_records_per_second', { job_id: jobId, window: '1m' })).toBeGreaterThan(0);
+        const seen = JSON.stringify({
+          restartsBefore,
+          restarts: value(s, 'flink_job_restarts_total', { job_id: jobId }),
+          sourceRate1m: value(s, 'flink_job_source_records_per_second', { job_id: jobId, window: '1m' }),
+          recordsOut: find(s, 'flink_task_records_out_total', { job_id: jobId }).map((x) => x.value),
+          states: record.map((r) => r.state).join(' '),
+        });
+        expect(value(s, 'flink_job_state', { job_id: jobId, state: 'RUNNING' }), seen).toBe(1);
+        expect(value(s, 'flink_job_restarts_total', { job_id: jobId }), seen).toBeGreaterThan(restartsBefore);
+        expect(value(s, 'flink_job_source_records_per_second', { job_id: jobId, window: '1m' }), seen).toBeGreaterThan(0);
         return true;
       });
     } finally {
