@@ -7,9 +7,8 @@ import { execFile } from 'node:child_process';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { FlinkRestClient } from '../src/sources/flink/rest-client.js';
-import { MetricNameCache } from '../src/sources/flink/metric-names.js';
-import { runPollCycle, type PollState } from '../src/sources/flink/poll-cycle.js';
-import { ExceptionTracker } from '../src/sources/flink/exception-tracker.js';
+import { runPollCycle } from '../src/sources/flink/poll-cycle.js';
+import { createPollState, type PollState } from '../src/sources/flink/poll-state.js';
 
 const exec = promisify(execFile);
 const ROOT = resolve(import.meta.dirname, '..');
@@ -23,7 +22,7 @@ async function measure(parallelism: number): Promise<{ first: number; steady: nu
   await flink('wait-running', jid);
   await new Promise((r) => setTimeout(r, 12_000)); // let the MetricFetcher fill its store
   const client = new FlinkRestClient({ restUrl: `http://127.0.0.1:${PORT}`, timeoutMs: 5000, concurrency: 4, retries: 0, retryBackoffMs: 100 });
-  const state: PollState = { names: new MetricNameCache(300_000), checkpointIntervals: new Map(), exceptions: new ExceptionTracker() };
+  const state: PollState = createPollState({ metricNamesRefreshIntervalMs: 300_000 });
   const counts: number[] = [];
   let vertices = 0;
   let otel = 0;

@@ -7,6 +7,7 @@ import { ALL_FAMILIES } from './model/families.js';
 import { SelfMetrics } from './self/metrics.js';
 import { SelfSource } from './self/self-source.js';
 import { FLINK_REST_SOURCE, FlinkPoller } from './sources/flink/poller.js';
+import { carryPollState, type PollState } from './sources/flink/poll-state.js';
 import { FlinkRestClient } from './sources/flink/rest-client.js';
 import { MemorySeriesStore } from './store/memory-series-store.js';
 import type { SeriesStore } from './store/types.js';
@@ -47,8 +48,9 @@ export function windowsMinIntervalFor(config: BridgeConfig): number {
 /**
  * The sidecar: builds the components from a frozen config and owns their lifecycle. `start()` listens and starts
  * polling; `stop()` finishes the poll in flight, then closes the HTTP server and the REST client; `reload()`
- * re-reads the config and restarts the poller with it (the store and its history stay). Stages run in pipeline
- * order (DESIGN.md §1): a source commits, then {@link App.sourceCommitted} runs the derived-windows stage.
+ * re-reads the config and restarts the poller with it (the store and its history stay, and so does the poll state).
+ * Stages run in pipeline order (DESIGN.md §1): a source commits, then {@link App.sourceCommitted} runs the
+ * derived-windows stage.
  */
 export class App {
   readonly store: SeriesStore;
@@ -59,6 +61,8 @@ export class App {
   private config: BridgeConfig;
   private client: FlinkRestClient | undefined;
   private poller: FlinkPoller | undefined;
+  /** Poll state kept across reloads (exception counts, checkpoint configs, name caches), with the REST URL it is for. */
+  private pollState: { readonly state: PollState; readonly restUrl: string } | undefined;
   private server: RunningServer | undefined;
   private readonly log: Logger;
 
@@ -187,7 +191,15 @@ export class App {
       onCommit: (source, t) => this.sourceCommitted(source, t),
       exceptionsIntervalMs: f.exceptionsIntervalMs,
       metricNamesRefreshIntervalMs: f.metricNamesRefreshIntervalMs,
+      staleAfterMs: f.staleAfterMs,
+      state:
+        this.pollState &&
+        carryPollState(this.pollState.state, {
+          metricNamesRefreshIntervalMs: f.metricNamesRefreshIntervalMs,
+          restUrlChanged: this.pollState.restUrl !== f.restUrl,
+        }),
     });
+    this.pollState = { state: this.poller.pollState, restUrl: f.restUrl };
     this.poller.start();
   }
 

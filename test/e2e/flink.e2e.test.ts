@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPrometheus, type RunningPrometheus } from '../support/prometheus.js';
 import { startSidecar, type RunningSidecar } from '../support/sidecar.js';
 import { parseSamples, type ScrapedSample } from '../support/metrics.js';
+import { ALL_FAMILIES } from '../../src/model/families.js';
 
 /**
  * End-to-end against a real Flink (scripts/flink.sh: JobManager + TaskManager from the PyPI distribution, plain java)
@@ -35,6 +36,17 @@ async function flink(...args: string[]): Promise<string> {
 let sidecar: RunningSidecar;
 let prometheus: RunningPrometheus;
 let jobId = '';
+/** When `wait-running` saw the job RUNNING with all its tasks (Unix ms). */
+let runningAtMs = 0;
+
+/**
+ * Families the demo job (datagen source → keyed event-time window → discard sink, checkpoints every 10 s) cannot
+ * produce, with the reason; every other family of src/model/families.ts must appear within 60 s of RUNNING.
+ */
+const NOT_FROM_DEMO_JOB: Readonly<Record<string, string>> = {
+  flink_task_source_pending_records: 'no Kafka or other source reporting FLIP-33 pendingRecords',
+  flink_task_source_records_lag_max: 'no Kafka source',
+};
 /** Every /metrics answer of the test is checked for negative rates and out-of-range ratios. */
 const rateViolations: string[] = [];
 
@@ -82,6 +94,7 @@ describe(`sidecar against a real Flink ${LINE}`, () => {
     await flink('start');
     jobId = await flink('submit-job', '--new');
     await flink('wait-running', jobId);
+    runningAtMs = Date.now();
     sidecar = await startSidecar({
       restUrl: REST_URL,
       configYaml: `global:\n  poll_interval: ${POLL_S}s\n  windows: [1m, 5m, 15m]\nflink:\n  timeout: 5s\n  fetcher_update_interval: 2s\n  exceptions_interval: 10s\n`,
@@ -98,6 +111,25 @@ describe(`sidecar against a real Flink ${LINE}`, () => {
       if (code !== 0) console.error(sidecar.output());
     }
     await flink('stop');
+  });
+
+  it('serves the watermark lag and every family the demo job can produce within 60 s of RUNNING', async () => {
+    const expected = ALL_FAMILIES.map((f) => f.name).filter((n) => !(n in NOT_FROM_DEMO_JOB));
+    const samples = await eventually('every family of the demo job', Math.max(0, runningAtMs + 60_000 - Date.now()), async () => {
+      const s = await scrape();
+      const missing = expected.filter((name) => find(s, name).length === 0);
+      if (missing.length > 0) throw new Error(`missing: ${missing.join(', ')}`);
+      return s;
+    });
+    const uptime = value(samples, 'flink_job_uptime_seconds', { job_id: jobId });
+    expect(uptime).toBeGreaterThan(0);
+    const lags = [...find(samples, 'flink_task_watermark_lag_seconds', { job_id: jobId }), ...find(samples, 'flink_job_watermark_lag_seconds', { job_id: jobId })];
+    // the window and sink vertices have input watermarks (the source has no input), plus the job-level maximum
+    expect(lags.length).toBeGreaterThanOrEqual(3);
+    for (const lag of lags) {
+      expect(lag.value, `${lag.name} ${JSON.stringify(lag.labels)}`).toBeGreaterThanOrEqual(0);
+      expect(lag.value, `${lag.name} ${JSON.stringify(lag.labels)}`).toBeLessThan(uptime ?? 0);
+    }
   });
 
   it('shows the running job with windowed rates, ratios and checkpoint age', async () => {
@@ -157,42 +189,97 @@ describe(`sidecar against a real Flink ${LINE}`, () => {
     });
   });
 
+  it('makes exactly the planned number of requests in a steady cycle', async () => {
+    // Name lists settle 60 s after their entity went live; exceptions are read every other cycle (exceptions_interval
+    // 10 s), so some cycles are steady and some are not: the measured count must equal the plan in a steady one.
+    await new Promise((r) => setTimeout(r, Math.max(0, runningAtMs + 75_000 - Date.now())));
+    const seen: string[] = [];
+    await eventually('a steady cycle with as many requests as planned', 30_000, async () => {
+      const s = await scrape();
+      const measured = value(s, 'flink_bridge_poll_requests');
+      const planned = value(s, 'flink_bridge_poll_requests_planned');
+      seen.push(`${measured}/${planned}`);
+      expect(measured, seen.join(' ')).toBe(planned);
+      expect(measured).toBeGreaterThanOrEqual(4 + 1 + 3 + 3);
+      return true;
+    });
+  });
+
   it('follows a TaskManager crash and restart: job leaves RUNNING, comes back, restarts grow, rates never negative', async () => {
     const before = await scrape();
     const restartsBefore = value(before, 'flink_job_restarts_total', { job_id: jobId }) ?? 0;
     await flink('stop-tm', '--kill');
-    await eventually('the job to leave RUNNING', 120_000, async () => {
-      const s = await scrape();
-      expect(value(s, 'flink_job_state', { job_id: jobId, state: 'RUNNING' })).toBe(0);
-      // vertex-level series disappear when the job is not RUNNING
-      expect(find(s, 'flink_task_records_out_total', { job_id: jobId })).toEqual([]);
-      expect(find(s, 'flink_task_records_out_per_second', { job_id: jobId })).toEqual([]);
-      return true;
-    });
-    await flink('start-tm');
-    await eventually('the job to run again with more restarts and fresh rates', 180_000, async () => {
-      const s = await scrape();
-      expect(value(s, 'flink_job_state', { job_id: jobId, state: 'RUNNING' })).toBe(1);
-      expect(value(s, 'flink_job_restarts_total', { job_id: jobId })).toBeGreaterThan(restartsBefore);
-      expect(value(s, 'flink_job_source_records_per_second', { job_id: jobId, window: '1m' })).toBeGreaterThan(0);
-      return true;
-    });
+    // Record every state the sidecar shows while the replacement TaskManager starts at once, whatever the job does.
+    const record: { state: string; vertexSeries: number; rates: number }[] = [];
+    let recording = true;
+    const recorder = (async () => {
+      while (recording) {
+        const s = await scrape();
+        const state = find(s, 'flink_job_state', { job_id: jobId }).find((x) => x.value === 1)?.labels['state'] ?? 'absent';
+        record.push({
+          state,
+          vertexSeries: find(s, 'flink_task_records_out_total', { job_id: jobId }).length,
+          rates: find(s, 'flink_task_records_out_per_second', { job_id: jobId }).length,
+        });
+        await new Promise((r) => setTimeout(r, 1000));
+      }
+    })();
+    try {
+      await flink('start-tm');
+      await eventually('the job to run again with more restarts and fresh rates', 180_000, async () => {
+        const s = await scrape();
+        const seen = JSON.stringify({
+          restartsBefore,
+          restarts: value(s, 'flink_job_restarts_total', { job_id: jobId }),
+          sourceRate1m: value(s, 'flink_job_source_records_per_second', { job_id: jobId, window: '1m' }),
+          recordsOut: find(s, 'flink_task_records_out_total', { job_id: jobId }).map((x) => x.value),
+          states: record.map((r) => r.state).join(' '),
+        });
+        expect(value(s, 'flink_job_state', { job_id: jobId, state: 'RUNNING' }), seen).toBe(1);
+        expect(value(s, 'flink_job_restarts_total', { job_id: jobId }), seen).toBeGreaterThan(restartsBefore);
+        expect(value(s, 'flink_job_source_records_per_second', { job_id: jobId, window: '1m' }), seen).toBeGreaterThan(0);
+        return true;
+      });
+    } finally {
+      recording = false;
+      await recorder;
+    }
+    const states = record.map((r) => r.state);
+    // the job left RUNNING at some point (RESTARTING for the 10 s restart delay), and was RUNNING at the end
+    expect(states.filter((x) => x !== 'RUNNING').length, states.join(' ')).toBeGreaterThan(0);
+    expect(states.at(-1)).toBe('RUNNING');
+    // vertex-level series are absent whenever the job is not RUNNING
+    expect(record.filter((r) => r.state !== 'RUNNING' && (r.vertexSeries > 0 || r.rates > 0))).toEqual([]);
     expect(rateViolations).toEqual([]);
   });
 
-  it('serves flink_up 0 while the JobManager is down, drops the job series, and recovers without a restart', async () => {
+  it('serves flink_up 0 while the JobManager is down, ends the job series after stale_after, and they return with it', async () => {
     await flink('stop-jm');
     await eventually('flink_up 0', 60_000, async () => {
       const s = await scrape();
       expect(value(s, 'flink_up')).toBe(0);
-      expect(s.filter((x) => x.name.startsWith('flink_task_') || x.name.startsWith('flink_job_'))).toEqual([]);
+      // kept for stale_after (3 x 5 s), then stale
+      expect(s.filter((x) => x.name.startsWith('flink_task_') || x.name.startsWith('flink_job_') || x.name.startsWith('flink_taskmanager_'))).toEqual([]);
       return true;
     });
     expect((await sidecar.get('/-/healthy')).status).toBe(200);
     expect(sidecar.output()).toMatch(/Flink REST API unreachable/);
     await flink('start-jm');
-    await eventually('flink_up 1 again', 120_000, async () => {
-      expect(value(await scrape(), 'flink_up')).toBe(1);
+    await eventually('flink_up 1 and the TaskManager series again', 120_000, async () => {
+      const s = await scrape();
+      expect(value(s, 'flink_up')).toBe(1);
+      expect(value(s, 'flink_cluster_taskmanagers')).toBeGreaterThanOrEqual(1);
+      expect(find(s, 'flink_taskmanager_heap_used_bytes').length).toBeGreaterThanOrEqual(1);
+      return true;
+    });
+    // Without HA the JobManager forgot the job: submit it again; its series must come back without a sidecar restart.
+    const again = await flink('submit-job', '--new');
+    await flink('wait-running', again);
+    await eventually('the job series again', 90_000, async () => {
+      const s = await scrape();
+      expect(value(s, 'flink_job_state', { job_id: again, state: 'RUNNING' })).toBe(1);
+      expect(find(s, 'flink_task_records_out_total', { job_id: again }).length).toBe(3);
+      expect(find(s, 'flink_task_watermark_lag_seconds', { job_id: again }).length).toBeGreaterThanOrEqual(2);
       return true;
     });
     expect(rateViolations).toEqual([]);

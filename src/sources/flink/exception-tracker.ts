@@ -20,7 +20,8 @@ export class ExceptionTracker {
   }
 
   observe(jobId: string, ex: z.output<typeof exceptionsSchema>, nowMs: number): number {
-    const timestamps = (ex.exceptionHistory?.entries ?? []).map((e) => e.timestamp ?? 0);
+    // A missing or non-finite timestamp counts as 0: a NaN would poison newestTs and stop all later counting.
+    const timestamps = (ex.exceptionHistory?.entries ?? []).map((e) => (e.timestamp !== undefined && Number.isFinite(e.timestamp) ? e.timestamp : 0));
     const prev = this.jobs.get(jobId);
     const newest = timestamps.reduce((a, b) => Math.max(a, b), prev?.newestTs ?? -Infinity);
     const added = prev ? timestamps.filter((t) => t > prev.newestTs).length : timestamps.length;

@@ -2,7 +2,8 @@ import { labelSet, type LabelRecord } from '../../model/labels.js';
 import { flinkLabelValue } from '../../model/names.js';
 import { F, JOB_STATUSES, type FamilySpec } from '../../model/families.js';
 import type { SnapshotSample } from '../../store/types.js';
-import { GC_METRIC_RE, type Aggregate, type JobPoll, type PollOutcome, type TaskManagerPoll } from './poll-cycle.js';
+import type { Aggregate, JobPoll, PollOutcome, TaskManagerPoll } from './poll-outcome.js';
+import { GC_METRIC_RE } from './poll-plan.js';
 import type { JobDetail } from './responses.js';
 import { parseWatermark } from './values.js';
 
@@ -11,16 +12,19 @@ import { parseWatermark } from './values.js';
  * units are those of src/model/families.ts. Rules that keep numbers honest:
  * - a vertex IO counter whose `*-complete` flag is false (some subtask had no value) is left out for the cycle,
  *   because a partial sum would look like a counter reset followed by a jump;
- * - `-1`, `NaN`, `Long.MIN_VALUE` sentinels become absent series, never numbers (reference/flink.md §1.7);
+ * - `-1`, `NaN`, `Long.MIN_VALUE` sentinels become absent series, never numbers (reference/flink.md §1.7), and so
+ *   does any non-finite value;
  * - vertex series exist only while the job is RUNNING; job state series exist while Flink lists the job;
  * - label values go through Flink's reporter filter (`flinkLabelValue`) so REST and reporter series join.
- * `flink_up` is always present: 1 when `/overview` answered, else 0 (and nothing else is emitted).
+ * - the job watermark lag (a maximum over vertices) only when every vertex of the job answered;
+ * `flink_up` is always present: 1 when any endpoint answered, else 0 (and nothing else is emitted).
  */
 export function mapPollOutcome(outcome: PollOutcome): SnapshotSample[] {
   const out: SnapshotSample[] = [];
   const t = outcome.startedAtMs;
   const emit = (spec: FamilySpec, labels: LabelRecord, value: number | undefined): void => {
-    if (value === undefined || Number.isNaN(value)) return;
+    // NaN or ±Infinity from a bad or huge number in the REST JSON never becomes a sample.
+    if (value === undefined || !Number.isFinite(value)) return;
     out.push({ labels: labelSet(spec.name, labels), value });
   };
   emit(F.up, {}, outcome.reachable ? 1 : 0);
@@ -138,7 +142,8 @@ function mapJob(job: JobPoll, t: number, emit: Emit): void {
     emit(F.sourceEmitLag, labels, emitLag === undefined ? undefined : emitLag / 1000);
     emit(F.sourceIdleTime, labels, idle === undefined ? undefined : idle / 1000);
   }
-  emit(F.jobWatermarkLag, jobLabels, jobWatermarkLag);
+  // A maximum over some of the vertices would read too low: keep the last complete one instead (series-lifecycle.ts).
+  if (job.vertices.every((v) => v.metrics !== undefined)) emit(F.jobWatermarkLag, jobLabels, jobWatermarkLag);
 }
 
 /**

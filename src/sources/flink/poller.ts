@@ -2,9 +2,10 @@ import type { Logger } from '../../log/logger.js';
 import type { SelfMetrics } from '../../self/metrics.js';
 import type { SeriesStore } from '../../store/types.js';
 import { mapPollOutcome } from './mapping.js';
-import { MetricNameCache } from './metric-names.js';
-import { runPollCycle, type PollOutcome, type PollState, type RestGetter } from './poll-cycle.js';
-import { ExceptionTracker } from './exception-tracker.js';
+import { runPollCycle } from './poll-cycle.js';
+import type { PollOutcome, RestGetter } from './poll-outcome.js';
+import { createPollState, type PollState } from './poll-state.js';
+import { retainSeries } from './series-lifecycle.js';
 
 /** Store source written by the poller. */
 export const FLINK_REST_SOURCE = 'flink-rest';
@@ -20,12 +21,21 @@ export interface FlinkPollerOptions {
   readonly onCommit?: (source: string, timestampMs: number) => void;
   readonly exceptionsIntervalMs: number;
   readonly metricNamesRefreshIntervalMs: number;
+  /**
+   * How long the series of an endpoint that stopped answering are kept as they were before they go stale, ms
+   * (`flink.stale_after`). Default 3 × `pollIntervalMs`.
+   */
+  readonly staleAfterMs?: number;
   readonly nowMs?: () => number;
+  /** State carried over from a previous poller (a config reload); a fresh one when absent. */
+  readonly state?: PollState;
 }
 
 /**
  * Runs the poll cycle every `pollIntervalMs`, writes the `flink-rest` snapshot into the store, tells the app
- * (`onCommit`), and records self-metrics. Cycles never overlap: a cycle that outlasts the interval delays the next
+ * (`onCommit`), and records self-metrics. The series of an endpoint that failed are kept as they were for up to
+ * `staleAfterMs` (see series-lifecycle.ts); `flink_up` is 0 only when no endpoint answered. Cycles never overlap: a
+ * cycle that outlasts the interval delays the next
  * one (counted as the cycle's duration, not queued). `stop()` lets the cycle in flight finish, then resolves.
  */
 export class FlinkPoller {
@@ -40,16 +50,17 @@ export class FlinkPoller {
 
   constructor(private readonly opts: FlinkPollerOptions) {
     this.now = opts.nowMs ?? Date.now;
-    this.state = {
-      names: new MetricNameCache(opts.metricNamesRefreshIntervalMs),
-      checkpointIntervals: new Map(),
-      exceptions: new ExceptionTracker(),
-    };
+    this.state = opts.state ?? createPollState({ metricNamesRefreshIntervalMs: opts.metricNamesRefreshIntervalMs });
   }
 
   /** True once the first poll cycle has finished (whatever Flink answered: `flink_up 0` is data too). */
   get ready(): boolean {
     return this.completedCycles > 0;
+  }
+
+  /** The state across cycles, to hand to the poller that replaces this one on a config reload. */
+  get pollState(): PollState {
+    return this.state;
   }
 
   /** The newest cycle's outcome, for the status page and tests. */
@@ -86,7 +97,9 @@ export class FlinkPoller {
     });
     const t = outcome.startedAtMs;
     const restSamples = mapPollOutcome(outcome);
-    store.appendSnapshot(FLINK_REST_SOURCE, t, restSamples);
+    const staleAfterMs = this.opts.staleAfterMs ?? 3 * this.opts.pollIntervalMs;
+    store.appendSnapshot(FLINK_REST_SOURCE, t, restSamples, { retain: retainSeries(outcome, this.state.health, staleAfterMs) });
+    this.state.health.record(outcome.answered, t);
     this.opts.onCommit?.(FLINK_REST_SOURCE, t);
 
     const seconds = (performance.now() - started) / 1000;
@@ -94,8 +107,6 @@ export class FlinkPoller {
     self.pollRequests.set(rest.requestCount);
     self.pollRequestsExpected.set(outcome.plannedRequests);
     self.samplesIngested.inc({ source: FLINK_REST_SOURCE }, restSamples.length);
-    self.storeSeries.set(store.seriesCount);
-    self.storeSamples.set(store.sampleCount);
     for (const f of outcome.failures) self.endpointErrors.inc({ endpoint: f.endpoint, code: f.code });
     self.pollCycles.inc({ result: !outcome.reachable ? 'unreachable' : outcome.failures.length > 0 ? 'partial' : 'success' });
     if (outcome.reachable) self.lastPollSuccess.set(Date.now() / 1000);
@@ -112,9 +123,16 @@ export class FlinkPoller {
       else logger.warn({ err: outcome.failures[0]?.message }, 'Flink REST API unreachable; serving flink_up 0');
       this.lastReachable = outcome.reachable;
     }
-    const fields = { duration_seconds: Number(seconds.toFixed(3)), requests, samples, failures: outcome.failures.length };
+    const fields = {
+      duration_seconds: Number(seconds.toFixed(3)),
+      requests,
+      planned: outcome.plannedRequests,
+      discovery: outcome.discoveryRequests,
+      samples,
+      failures: outcome.failures.length,
+    };
     if (outcome.reachable && outcome.failures.length > 0) {
-      for (const f of outcome.failures) logger.warn({ endpoint: f.endpoint, code: f.code, err: f.message }, 'poll endpoint failed; its series are missing this cycle');
+      for (const f of outcome.failures) logger.warn({ endpoint: f.endpoint, code: f.code, err: f.message }, 'poll endpoint failed; its series are kept until it answers or stale_after passes');
       logger.info(fields, 'poll finished with endpoint errors');
     } else {
       logger.debug(fields, 'poll finished');

@@ -131,11 +131,10 @@ export class FlinkRestClient {
         throw RETRYABLE_STATUS.has(statusCode) ? err : new AbortError(err);
       }
       try {
-        return JSON.parse(text) as unknown;
+        return parseJsonBody(text, endpoint);
       } catch (e) {
         outcome = 'invalid';
-        const what = /^\s*</.test(text) ? 'HTML instead of JSON' : `invalid JSON (${(e as Error).message})`;
-        throw new AbortError(new FlinkResponseError(endpoint, `${what}: ${snippet(text)}`));
+        throw new AbortError(e as FlinkResponseError);
       }
     } catch (e) {
       if (e instanceof AbortError) throw e;
@@ -150,6 +149,19 @@ export class FlinkRestClient {
     } finally {
       this.observer.onRequest(endpoint, outcome, (performance.now() - started) / 1000);
     }
+  }
+}
+
+/**
+ * The JSON of a 2xx body: any JSON value (callers validate shapes); throws FlinkResponseError for HTML (a proxy's
+ * error page), a truncated or otherwise invalid body, never anything else.
+ */
+export function parseJsonBody(text: string, endpoint: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (e) {
+    const what = /^\s*</.test(text) ? 'HTML instead of JSON' : `invalid JSON (${(e as Error).message})`;
+    throw new FlinkResponseError(endpoint, `${what}: ${snippet(text)}`);
   }
 }
 

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { FlinkHttpError, FlinkResponseError } from '../../../../src/errors.js';
 import { mapPollOutcome } from '../../../../src/sources/flink/mapping.js';
-import { MetricNameCache } from '../../../../src/sources/flink/metric-names.js';
-import { runPollCycle, type PollState } from '../../../../src/sources/flink/poll-cycle.js';
+import { NAMES_SETTLE_MS } from '../../../../src/sources/flink/metric-names.js';
+import { runPollCycle } from '../../../../src/sources/flink/poll-cycle.js';
+import { createPollState, type PollState } from '../../../../src/sources/flink/poll-state.js';
 import type { SnapshotSample } from '../../../../src/store/types.js';
 import { FIXTURE_VERSIONS, FixtureRest, fixture, type FixtureVersion } from '../../../support/flink-fixtures.js';
-import { ExceptionTracker } from '../../../../src/sources/flink/exception-tracker.js';
 
 interface JobFixture {
   jid: string;
@@ -17,7 +17,7 @@ interface CheckpointsFixture {
   counts: { completed: number; failed: number };
 }
 
-const newState = (): PollState => ({ names: new MetricNameCache(300_000), checkpointIntervals: new Map(), exceptions: new ExceptionTracker() });
+const newState = (): PollState => (createPollState({ metricNamesRefreshIntervalMs: 300_000 }));
 
 function find(samples: SnapshotSample[], name: string, labels: Record<string, string> = {}): SnapshotSample[] {
   return samples.filter((s) => s.labels.metricName === name && Object.entries(labels).every(([k, v]) => s.labels.get(k) === v));
@@ -96,8 +96,12 @@ describe.each(FIXTURE_VERSIONS)('poll cycle on responses recorded from Flink %s'
     const state = newState();
     await cycle(rest, state);
     const firstCycle = rest.requestCount;
+    // name lists are re-discovered while their scopes are young (NAMES_SETTLE_MS), then reused
+    const settling = await cycle(rest, state, now + NAMES_SETTLE_MS);
+    expect(settling.discoveryRequests).toBe(1 + 1 + 1 + job.vertices.length);
     rest.resetRequestCount();
-    const second = await cycle(rest, state, now + 1000);
+    const second = await cycle(rest, state, now + NAMES_SETTLE_MS + 15_000);
+    expect(second.discoveryRequests).toBe(0);
     // 4 + T + Σjobs (3 + V): overview, jobs/overview, taskmanagers, jobmanager metrics; TM metrics; job, job metrics, checkpoints; one per vertex
     expect(second.plannedRequests).toBe(4 + 1 + 3 + job.vertices.length);
     expect(rest.requestCount).toBe(second.plannedRequests);
@@ -111,9 +115,10 @@ describe.each(FIXTURE_VERSIONS)('poll cycle on responses recorded from Flink %s'
     const rest = new FixtureRest(version);
     const state = newState();
     await cycle(rest, state);
+    await cycle(rest, state, now + NAMES_SETTLE_MS);
     rest.vanished.add('busyTimeMsPerSecond');
     let empties = 0;
-    const outcome = await runPollCycle({ rest, state, nowMs: () => now + 1000, exceptionsIntervalMs: 60_000, onAggregatedEmpty: () => empties++ });
+    const outcome = await runPollCycle({ rest, state, nowMs: () => now + NAMES_SETTLE_MS + 15_000, exceptionsIntervalMs: 60_000, onAggregatedEmpty: () => empties++ });
     expect(empties).toBe(job.vertices.length);
     const s = mapPollOutcome(outcome);
     expect(find(s, 'flink_task_busy_max_ratio')).toEqual([]);
