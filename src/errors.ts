@@ -13,7 +13,8 @@ export type ErrorCode =
   | 'FPB_ERR_FLINK_CONNECT'
   | 'FPB_ERR_FLINK_RESPONSE'
   | 'FPB_ERR_FLINK_VERSION'
-  | 'FPB_ERR_INVALID_MATCHER';
+  | 'FPB_ERR_INVALID_MATCHER'
+  | 'FPB_ERR_PROMQL_PARSE';
 
 /** Base class: `code` is stable, `message` is for humans. */
 export class BridgeError extends Error {
@@ -117,4 +118,35 @@ export class FlinkVersionError extends BridgeError {
   constructor(version: string) {
     super('FPB_ERR_FLINK_VERSION', `/config: untested Flink version ${JSON.stringify(version)} (tested: 1.15–1.20, 2.0–2.3); polling with the 2.x response shapes`);
   }
+}
+
+/**
+ * A PromQL query that does not parse or does not type-check. `message` is Prometheus's wording,
+ * `<line>:<column>: parse error: <detail>` (`ParseErr.Error` in `promql/parser/parse.go` at v0.316.0; line and
+ * column are 1-based, the column counts UTF-8 bytes like Go). `position` is the offending span in the query
+ * (UTF-16 offsets, end exclusive); `detail` is the message without the position prefix.
+ */
+export class PromQLParseError extends BridgeError {
+  readonly position: { readonly start: number; readonly end: number };
+  readonly line: number;
+  readonly column: number;
+  readonly detail: string;
+  constructor(query: string, position: { start: number; end: number }, detail: string) {
+    const { line, column } = lineAndColumn(query, position.start);
+    // Go has no position to print for an empty query.
+    super('FPB_ERR_PROMQL_PARSE', `${query === '' ? 'unknown position' : `${line}:${column}`}: parse error: ${detail}`);
+    this.position = { start: position.start, end: position.end };
+    this.line = line;
+    this.column = column;
+    this.detail = detail;
+  }
+}
+
+// `PositionRange.StartPosInput` (promql/parser/posrange): Go counts bytes of UTF-8, so the column does too.
+function lineAndColumn(query: string, offset: number): { line: number; column: number } {
+  const before = query.slice(0, Math.max(0, Math.min(offset, query.length)));
+  const lastBreak = before.lastIndexOf('\n');
+  const line = before.split('\n').length;
+  const column = Buffer.byteLength(before.slice(lastBreak + 1), 'utf8') + 1;
+  return { line, column };
 }
