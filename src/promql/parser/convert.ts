@@ -67,7 +67,7 @@ const MAX_DURATION_SECONDS = 2 ** 63 / 1e9;
 
 function children(node: SyntaxNode): SyntaxNode[] {
   const out: SyntaxNode[] = [];
-  for (let c = node.firstChild; c !== null; c = c.nextSibling) out.push(c);
+  for (let c = node.firstChild; c !== null; c = c.nextSibling) if (c.name !== 'LineComment') out.push(c);
   return out;
 }
 
@@ -146,6 +146,12 @@ export class Converter {
     const pushDown = (e: Expr): Expr => {
       if (e.type === 'binaryExpr') return { ...e, rhs: pushDown(e.rhs), pos: { start: e.pos.start, end: node.to } };
       if (e.type === 'unaryExpr') return { ...e, expr: pushDown(e.expr), pos: { start: e.pos.start, end: node.to } };
+      if (e.type === 'numberLiteral' && /^[-+]/.test(this.ctx.input[e.pos.start] ?? '')) {
+        // A signed literal is Go's unary minus over the literal: the modifier applies to the unsigned number.
+        let start = e.pos.start + 1;
+        while (/\s/.test(this.ctx.input[start] ?? '')) start++;
+        return apply({ ...e, pos: { start, end: e.pos.end } });
+      }
       return apply(e);
     };
     return pushDown(this.expr(child(node, 0)));
@@ -156,7 +162,7 @@ export class Converter {
   /** A number or duration token (no sign) at `from`, as Go's lexer cut it. */
   private unsignedNumber(from: number, to: number): NumberLiteral {
     const token = this.ctx.tokens.get(from);
-    const pos = { start: from, end: token ? from + token.val.length : to };
+    const pos = token ? { start: token.pos, end: token.pos + token.val.length } : { start: from, end: to };
     if (token === undefined) return this.fail(pos, `error parsing number: ${this.ctx.input.slice(from, to)}`);
     try {
       if (token.type === 'DURATION') return { type: 'numberLiteral', value: parseDurationMs(token.val) / 1000, duration: true, pos };
@@ -175,7 +181,7 @@ export class Converter {
     while (/\s/.test(this.ctx.input[start] ?? '')) start++;
     const lit = this.unsignedNumber(start, node.to);
     const value = sign === '-' ? -lit.value : lit.value;
-    return { type: 'numberLiteral', value, duration: lit.duration, pos: { start: node.from, end: lit.pos.end } };
+    return { type: 'numberLiteral', value, duration: lit.duration, pos: { start: sign === '' ? lit.pos.start : node.from, end: lit.pos.end } };
   }
 
   private unquote(node: SyntaxNode): string {
@@ -305,7 +311,7 @@ export class Converter {
         if (operand === undefined) throw new Error('promql converter: unary duration without operand');
         const sign = this.text(first) === '-' ? '-' : '+';
         // offset_duration_expr keeps a sign before step(), range(), min_of(), max_of() as its own node, even `+`.
-        const keyword = node.name === 'OffsetDurationExpr' ? operand.firstChild?.name : undefined;
+        const keyword = node.name === 'OffsetDurationExpr' ? children(operand)[0]?.name : undefined;
         if (keyword === 'DurationStep' || keyword === 'DurationRange' || keyword === 'DurationMinOf' || keyword === 'DurationMaxOf') {
           return this.durationExpr(sign, null, this.duration(operand), false, span(node));
         }
@@ -477,12 +483,13 @@ export class Converter {
   private call(node: SyntaxNode): Expr {
     const [idNode, bodyNode] = children(node);
     if (idNode === undefined || bodyNode === undefined) throw new Error('promql converter: incomplete FunctionCall');
+    // Arguments first: Go runs the function_call action after reducing them.
+    const args = children(bodyNode).map((a) => this.expr(a));
     const name = this.ctx.renamedFunctions.get(idNode.from) ?? this.text(idNode);
     const idPos = { start: idNode.from, end: idNode.from + name.length };
     const func = lookupFunction(name, this.ctx.compat);
     if (func === undefined) this.fail(idPos, `unknown function with name ${goQuote(name)}`);
     if (func.experimental && !this.ctx.experimentalFunctions) this.fail(idPos, `function ${goQuote(name)} is not enabled`);
-    const args = children(bodyNode).map((a) => this.expr(a));
     return { type: 'call', func, args, pos: span(node) };
   }
 

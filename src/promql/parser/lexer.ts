@@ -99,12 +99,6 @@ const DURATION_KEYWORDS: ReadonlyMap<string, ItemType> = new Map<string, ItemTyp
   ['step', 'STEP'], ['range', 'RANGE'], ['max_of', 'MAX_OF'], ['min_of', 'MIN_OF'],
 ]);
 
-/** True for keyword tokens that are spelled as words (and may also be metric or label names). */
-export function isWordKeyword(t: ItemType): boolean {
-  return OPERATORS.has(t) ? /^[A-Z]/.test(t) && t !== 'AT' && !t.startsWith('TRIM') && t.length > 3 && !['EQLC', 'EQL_REGEX', 'NEQ_REGEX'].includes(t)
-    : AGGREGATORS.has(t) || KEYWORDS.has(t) || ['START', 'END', 'STEP', 'RANGE', 'MAX_OF', 'MIN_OF'].includes(t);
-}
-
 const PUNCTUATION: ReadonlyMap<ItemType, string> = new Map<ItemType, string>([
   ['LEFT_PAREN', '('], ['RIGHT_PAREN', ')'], ['LEFT_BRACE', '{'], ['RIGHT_BRACE', '}'], ['LEFT_BRACKET', '['],
   ['RIGHT_BRACKET', ']'], ['COMMA', ','], ['EQL', '='], ['COLON', ':'],
@@ -260,7 +254,19 @@ class Lexer {
   readonly items: Item[] = [];
   error: LexError | null = null;
 
-  constructor(private readonly input: string) {}
+  constructor(
+    private readonly input: string,
+    private readonly unquotedUtf8Names: boolean,
+  ) {}
+
+  // isNameStart / isNameContinue in lex.go: with unquoted UTF-8 names, any Unicode letter starts a name and a
+  // non-leading '.' may continue it.
+  private isNameStart(r: number): boolean {
+    return isAlpha(r) || (this.unquotedUtf8Names && r >= 0x80 && /\p{L}/u.test(String.fromCodePoint(r)));
+  }
+  private isNameContinue(r: number): boolean {
+    return this.isNameStart(r) || isDigit(r) || (this.unquotedUtf8Names && r === 0x2e);
+  }
 
   run(): void {
     for (;;) {
@@ -427,7 +433,7 @@ class Lexer {
       case r === 0x60:
         this.stringOpen = r;
         return this.lexRawString();
-      case isAlpha(r) || r === 0x3a:
+      case this.isNameStart(r) || r === 0x3a:
         if (!this.bracketOpen) {
           this.backup();
           return this.lexKeywordOrIdentifier();
@@ -488,8 +494,8 @@ class Lexer {
       case isSpace(r):
         this.lexSpace();
         break;
-      case isAlpha(r): {
-        while (isAlphaNumeric(this.next())) {
+      case this.isNameStart(r): {
+        while (this.isNameContinue(this.next())) {
           // absorb
         }
         this.backup();
@@ -780,10 +786,11 @@ class Lexer {
   private lexKeywordOrIdentifier(): boolean {
     for (;;) {
       const r = this.next();
-      if (isAlphaNumeric(r) || r === 0x3a) continue;
+      if (this.isNameContinue(r) || r === 0x3a) continue;
       this.backup();
       const word = this.input.slice(this.start, this.pos);
-      const kw = KEY.get(word.toLowerCase());
+      // Unicode letters that lowercase to ASCII (the Kelvin sign) keep their identity as names.
+      const kw = /^[\x00-\x7f]*$/.test(word) ? KEY.get(word.toLowerCase()) : undefined;
       if (kw !== undefined) {
         // fill/fill_left/fill_right are keywords only when a '(' follows, so that `fill` stays a metric name.
         if ((kw === 'FILL' || kw === 'FILL_LEFT' || kw === 'FILL_RIGHT') && !this.followedByLeftParen()) {
@@ -807,9 +814,12 @@ class Lexer {
   }
 }
 
-/** Lexes a whole query the way Prometheus does; stops at the first lexer error. */
-export function lex(input: string): LexResult {
-  const l = new Lexer(input);
+/**
+ * Lexes a whole query the way Prometheus does; stops at the first lexer error. `unquotedUtf8Names` is Go's
+ * `Options.EnableUnquotedUTF8Names`.
+ */
+export function lex(input: string, unquotedUtf8Names = false): LexResult {
+  const l = new Lexer(input, unquotedUtf8Names);
   l.run();
   return { items: l.items, error: l.error };
 }
