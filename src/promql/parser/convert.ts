@@ -148,8 +148,8 @@ export class Converter {
       if (e.type === 'unaryExpr') return { ...e, expr: pushDown(e.expr), pos: { start: e.pos.start, end: node.to } };
       if (e.type === 'numberLiteral' && /^[-+]/.test(this.ctx.input[e.pos.start] ?? '')) {
         // A signed literal is Go's unary minus over the literal: the modifier applies to the unsigned number.
-        let start = e.pos.start + 1;
-        while (/\s/.test(this.ctx.input[start] ?? '')) start++;
+        let start = e.pos.start;
+        while (/^[-+]/.test(this.ctx.input[start] ?? '')) start = this.skipBlank(start + 1);
         return apply({ ...e, pos: { start, end: e.pos.end } });
       }
       return apply(e);
@@ -177,11 +177,19 @@ export class Converter {
   private numberLiteral(node: SyntaxNode): NumberLiteral {
     const text = this.text(node);
     const sign = text[0] === '-' || text[0] === '+' ? text[0] : '';
-    let start = node.from + sign.length;
-    while (/\s/.test(this.ctx.input[start] ?? '')) start++;
-    const lit = this.unsignedNumber(start, node.to);
+    const lit = this.unsignedNumber(this.skipBlank(node.from + sign.length), node.to);
     const value = sign === '-' ? -lit.value : lit.value;
     return { type: 'numberLiteral', value, duration: lit.duration, pos: { start: sign === '' ? lit.pos.start : node.from, end: lit.pos.end } };
+  }
+
+  /** The offset of the next token at or after `at`: skips whitespace and `#` comments. */
+  private skipBlank(at: number): number {
+    const input = this.ctx.input;
+    for (;;) {
+      while (/\s/.test(input[at] ?? '')) at++;
+      if (input[at] !== '#') return at;
+      while (at < input.length && input[at] !== '\n' && input[at] !== '\r') at++;
+    }
   }
 
   private unquote(node: SyntaxNode): string {
@@ -513,7 +521,8 @@ export class Converter {
       const inner = this.binaryFrom(node, cs, unsigned, op, { start: lhsNode.from + 1, end: node.to });
       return { type: 'unaryExpr', op: sign, expr: inner, pos: span(node) };
     }
-    return this.binaryFrom(node, cs, this.expr(lhsNode), op, span(node));
+    const lhs = this.expr(lhsNode);
+    return this.binaryFrom(node, cs, lhs, op, { start: lhs.pos.start, end: node.to });
   }
 
   private binaryFrom(node: SyntaxNode, cs: SyntaxNode[], lhs: Expr, op: BinaryOp, pos: PositionRange): Expr {
@@ -575,5 +584,6 @@ function goFormatF(v: number): string {
   if (Number.isNaN(v)) return 'NaN';
   if (v === Infinity) return '+Inf';
   if (v === -Infinity) return '-Inf';
-  return v.toFixed(6);
+  // toFixed switches to exponent form from 1e21 on; such floats are integers, BigInt prints their exact digits.
+  return Math.abs(v) >= 1e21 ? `${BigInt(v).toString()}.000000` : v.toFixed(6);
 }

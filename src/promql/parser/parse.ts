@@ -49,7 +49,7 @@ export interface ParseOptions {
 const CALL_KEYWORDS: ReadonlySet<ItemType> = new Set<ItemType>(['START', 'END', 'STEP', 'RANGE', 'MIN_OF', 'MAX_OF']);
 const EXPRESSION_START_AFTER: ReadonlySet<ItemType> = new Set<ItemType>([
   'LEFT_PAREN', 'COMMA', 'ADD', 'SUB', 'MUL', 'DIV', 'MOD', 'POW', 'EQLC', 'NEQ', 'LTE', 'LSS', 'GTE', 'GTR',
-  'TRIM_UPPER', 'TRIM_LOWER', 'LAND', 'LOR', 'LUNLESS', 'ATAN2', 'BOOL',
+  'TRIM_UPPER', 'TRIM_LOWER', 'LAND', 'LOR', 'LUNLESS', 'ATAN2', 'BOOL', 'GROUP_LEFT', 'GROUP_RIGHT',
 ]);
 // Keyword tokens that are also metric names (metric_identifier in generated_parser.y).
 const NAME_KEYWORDS: ReadonlySet<ItemType> = new Set<ItemType>([
@@ -65,9 +65,17 @@ const NAME_KEYWORDS: ReadonlySet<ItemType> = new Set<ItemType>([
  */
 function expressionStarts(items: readonly Item[]): boolean[] {
   const out: boolean[] = [];
+  const parenOwners: (ItemType | undefined)[] = [];
   for (let i = 0; i < items.length; i++) {
     const prev = items[i - 1];
-    out.push(prev === undefined || (EXPRESSION_START_AFTER.has(prev.type) && !(NAME_KEYWORDS.has(prev.type) && out[i - 1] === true)));
+    let start = prev === undefined || (EXPRESSION_START_AFTER.has(prev.type) && !(NAME_KEYWORDS.has(prev.type) && out[i - 1] === true));
+    // After `on(…)`, `ignoring(…)`, `group_left(…)`, `group_right(…)` the right-hand side starts.
+    if (prev?.type === 'RIGHT_PAREN') {
+      const owner = parenOwners.pop();
+      start = owner === 'ON' || owner === 'IGNORING' || owner === 'GROUP_LEFT' || owner === 'GROUP_RIGHT';
+    }
+    if (prev?.type === 'LEFT_PAREN') parenOwners.push(items[i - 2]?.type);
+    out.push(start);
   }
   return out;
 }
@@ -236,7 +244,8 @@ function parseInternal(input: string, options: ParseOptions, typeCheck: boolean)
     if (callable && next?.type === 'LEFT_PAREN' && !inDuration) {
       const name = item.val;
       if (!(lookupFunction(name, compat) !== undefined && grammarKnowsFunction(name))) {
-        if (name.length >= 2) {
+        if (name.length >= 2 || /\s/.test(input[item.pos + 1] ?? '')) {
+          // `ln` padded with spaces (or, for a one-letter name, spilling into the blank after it).
           put(item.pos, 'ln'.padEnd(name.length, ' '));
           renamedFunctions.set(item.pos, name);
         } else {
@@ -268,7 +277,10 @@ function parseInternal(input: string, options: ParseOptions, typeCheck: boolean)
 
   let first: Outcome | null = null;
   let firstAt = 0;
-  if (syntaxError !== null && !(firstPending !== undefined && firstPending.tokenPos <= syntaxError.from)) {
+  // A lexer error on the token the parser stumbled on comes first; an action error only if its token came before
+  // (a bad duration that is itself the unexpected token is never reduced).
+  const pendingFirst = (p: Pending, at: number): boolean => (p.kind === 'action' ? p.tokenPos < at : p.tokenPos <= at);
+  if (syntaxError !== null && !(firstPending !== undefined && pendingFirst(firstPending, syntaxError.from))) {
     const err = syntaxErrorAt(input, significant, syntaxError.from);
     first = { error: err, kind: 'syntax' };
     firstAt = err.position.start;
@@ -296,6 +308,16 @@ function parseInternal(input: string, options: ParseOptions, typeCheck: boolean)
     const detail = err instanceof Error ? err.message : String(err);
     return fail('action', { start: 0, end: input.length }, `unexpected error: ${detail}`);
   }
+}
+
+/** Indexes of the '(' still open after `before`, outermost first. */
+function openParenIndexes(before: readonly Item[]): number[] {
+  const stack: number[] = [];
+  before.forEach((it, i) => {
+    if (it.type === 'LEFT_PAREN') stack.push(i);
+    else if (it.type === 'RIGHT_PAREN') stack.pop();
+  });
+  return stack;
 }
 
 function matchingParen(items: readonly Item[], open: number): Item | undefined {
@@ -445,6 +467,16 @@ function errorContext(before: readonly Item[]): string {
   }
   if (!prevIsName && (prev.type === 'BY' || prev.type === 'WITHOUT' || prev.type === 'ON' || prev.type === 'IGNORING')) return ' in grouping opts, expected "("';
   if (!prevIsName && prev.type === 'OFFSET') return ' in offset, expected number, duration, step(), or range()';
+  // Inside the parentheses of an offset's duration expression (`offset (…`, `offset -(…`).
+  const parens = openParenIndexes(before);
+  const outer = parens[0];
+  if (outer !== undefined) {
+    const o1 = before[outer - 1];
+    const o2 = before[outer - 2];
+    if (o1?.type === 'OFFSET' || ((o1?.type === 'ADD' || o1?.type === 'SUB') && o2?.type === 'OFFSET')) {
+      return ' in offset, expected number, duration, step(), or range()';
+    }
+  }
   if (prev.type === 'AT') return ' in @, expected timestamp';
   if (opener?.type === 'LEFT_BRACKET') {
     const inside = before.slice(open + 1);
