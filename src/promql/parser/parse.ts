@@ -80,7 +80,8 @@ function expressionStarts(items: readonly Item[]): boolean[] {
   return out;
 }
 
-const LEZER_NUMBER = /^(?:(?:\d+(?:_?\d)*(?:\.\d+(?:_?\d)*)?|\.\d+(?:_?\d)*)(?:[eE][+-]?\d+(?:_?\d)*)?|0x[0-9a-fA-F]+|inf|nan)$/i;
+// The number token of the 0.315.0 grammar (lowercase `0x` only), plus the inf/nan keywords in any case.
+const LEZER_NUMBER = /^(?:(?:\d+(?:_?\d)*(?:\.\d+(?:_?\d)*)?|\.\d+(?:_?\d)*)(?:[eE][+-]?\d+(?:_?\d)*)?|0x[0-9a-fA-F]+|[iI][nN][fF]|[nN][aA][nN])$/;
 
 const grammarFunctions = new Map<string, boolean>();
 
