@@ -9,9 +9,8 @@
  * check.ts. No lezer type leaves this module.
  */
 import type { SyntaxNode } from '@lezer/common';
-import { PromQLParseError } from '../../errors.js';
+import { InvalidMatcherError, PromQLParseError } from '../../errors.js';
 import { compileMatcher } from '../../store/matchers.js';
-import { InvalidMatcherError } from '../../errors.js';
 import type {
   AggregationOp,
   BinaryOp,
@@ -518,14 +517,15 @@ export class Converter {
       const unsigned: NumberLiteral = {
         ...signed, value: sign === '-' ? -signed.value : signed.value, pos: { start: lhsNode.from + 1, end: signed.pos.end },
       };
-      const inner = this.binaryFrom(node, cs, unsigned, op, { start: lhsNode.from + 1, end: node.to });
+      const inner = this.binaryFrom(cs, unsigned, op, { start: lhsNode.from + 1, end: node.to });
       return { type: 'unaryExpr', op: sign, expr: inner, pos: span(node) };
     }
     const lhs = this.expr(lhsNode);
-    return this.binaryFrom(node, cs, lhs, op, { start: lhs.pos.start, end: node.to });
+    return this.binaryFrom(cs, lhs, op, { start: lhs.pos.start, end: node.to });
   }
 
-  private binaryFrom(node: SyntaxNode, cs: SyntaxNode[], lhs: Expr, op: BinaryOp, pos: PositionRange): Expr {
+  /** The rest of a BinaryExpr after its left operand: modifiers (`bool`, `on`/`ignoring`, `group_*`, `fill*`) and rhs. */
+  private binaryFrom(cs: SyntaxNode[], lhs: Expr, op: BinaryOp, pos: PositionRange): Expr {
     let bool = false;
     let card: VectorMatching['card'] = 'one-to-one';
     let labels: string[] = [];
@@ -558,7 +558,6 @@ export class Converter {
     }
     const rhs = this.expr(cs[cs.length - 1] as SyntaxNode);
     if (hasFill && !this.ctx.binopFillModifiers) this.fail(pos, 'binop fill modifiers are experimental and not enabled');
-    void node;
     return {
       type: 'binaryExpr', op, lhs, rhs, bool,
       matching: { card, labels, on, include, fillValues: { lhs: fillLhs, rhs: fillRhs } },
