@@ -29,7 +29,7 @@ import type {
 } from '../ast.js';
 import { lookupFunction } from './functions.js';
 import { LiteralError, parseDurationMs, parseNumber, unquoteString } from './literals.js';
-import { goQuote, type Item } from './lexer.js';
+import { describeItem, goQuote, type Item } from './lexer.js';
 
 /** What the converter needs besides the tree. */
 export interface ConvertContext {
@@ -225,7 +225,7 @@ export class Converter {
   /** `newLabelMatcher` / `newMetricNameMatcher`: unquote, then check that a regex compiles under RE2. */
   private labelMatcher(node: SyntaxNode): LabelMatcher {
     if (node.name === 'QuotedLabelName') {
-      if (this.ctx.compat === '2') this.fail(span(node), 'quoted metric names in braces need Prometheus 3 (compat mode "2")');
+      if (this.ctx.compat === '2') this.failV2Quoted(child(node, 0), 'label matching, expected identifier or "}"');
       return { name: '__name__', op: '=', value: this.unquote(child(node, 0)) };
     }
     const [nameNode, opNode, valueNode] = children(node);
@@ -233,7 +233,7 @@ export class Converter {
       throw new Error(`promql converter: incomplete ${node.name}`);
     }
     if (nameNode.name === 'QuotedLabelName' && this.ctx.compat === '2') {
-      this.fail(span(nameNode), 'quoted label names need Prometheus 3 (compat mode "2")');
+      this.failV2Quoted(child(nameNode, 0), 'label matching, expected identifier or "}"');
     }
     const name = nameNode.name === 'QuotedLabelName' ? this.unquote(child(nameNode, 0)) : this.text(nameNode);
     const op = MATCH_OPS[child(opNode, 0).name];
@@ -263,7 +263,7 @@ export class Converter {
     if (inner.type !== 'vectorSelector') this.fail(bracket, 'ranges only allowed for vector selectors');
     if (inner.offset !== 0 || inner.offsetExpr !== null) this.fail(bracket, 'no offset modifiers allowed before range');
     if (inner.timestamp !== null || inner.startOrEnd !== null) this.fail(bracket, 'no @ modifiers allowed before range');
-    const range = this.positiveDuration(rangeNode);
+    const range = this.positiveDuration(rangeNode, 'range');
     return {
       type: 'matrixSelector', name: inner.name, matchers: inner.matchers,
       range: range.type === 'numberLiteral' ? secondsToMs(range.value) : 0,
@@ -276,8 +276,8 @@ export class Converter {
   private subquery(node: SyntaxNode, expr: Expr): Subquery {
     const [, rangeNode, stepNode] = children(node);
     if (rangeNode === undefined) throw new Error('promql converter: incomplete SubqueryExpr');
-    const range = this.positiveDuration(rangeNode);
-    const step = stepNode === undefined ? null : this.positiveDuration(stepNode);
+    const range = this.positiveDuration(rangeNode, 'range');
+    const step = stepNode === undefined ? null : this.positiveDuration(stepNode, 'step');
     return {
       type: 'subquery', expr,
       range: range.type === 'numberLiteral' ? secondsToMs(range.value) : 0,
@@ -290,15 +290,32 @@ export class Converter {
 
   // --- durations ------------------------------------------------------------------------------------------------
 
-  /** `positive_duration_expr`: a literal range or step must be > 0; an expression is checked at evaluation. */
-  private positiveDuration(node: SyntaxNode): DurationNode {
+  /**
+   * `positive_duration_expr`: a literal range or step must be > 0; an expression is checked at evaluation.
+   * `where` is the place in `[range:step]`, for 2.x's wording.
+   */
+  private positiveDuration(node: SyntaxNode, where: 'range' | 'step'): DurationNode {
     const d = this.duration(node);
     if (d.type === 'numberLiteral') {
       if (d.value <= 0) this.fail(d.pos, 'duration must be greater than 0');
     } else if (this.ctx.compat === '2') {
+      // 2.x has no duration arithmetic: its parser stops at the operator (observed with promtool 2.42).
+      const op = children(node)[1];
+      const token = op !== undefined ? this.ctx.tokens.get(op.from) : undefined;
+      if (token !== undefined && children(node).length === 3) {
+        const context = where === 'range' ? 'subquery or range, expected ":" or "]"' : 'subquery selector, expected "]"';
+        this.fail({ start: op!.from, end: op!.to }, `unexpected ${describeItem(token)} in ${context}`);
+      }
       this.fail(d.pos, 'duration expressions need Prometheus 3 (compat mode "2")');
     }
     return d;
+  }
+
+  /** 2.x knows no quoted names: its parser refuses the string (wording observed with promtool 2.42). */
+  private failV2Quoted(stringNode: SyntaxNode, context: string): never {
+    const token = this.ctx.tokens.get(stringNode.from);
+    const what = token !== undefined ? describeItem(token) : `string ${goQuote(this.text(stringNode))}`;
+    return this.fail(span(stringNode), `unexpected ${what} in ${context}`);
   }
 
   /** `DurationExpr` / `OffsetDurationExpr` → duration node (the `duration_expr` rules). */
@@ -309,7 +326,13 @@ export class Converter {
     switch (first.name) {
       case 'NumberDurationLiteralInDurationContext': {
         const lit = this.unsignedNumber(first.from, first.to);
-        if (!lit.duration && this.ctx.compat === '2') this.fail(lit.pos, 'missing unit character in duration');
+        if (!lit.duration && this.ctx.compat === '2') {
+          // 2.x: durations need a unit; its lexer says so in brackets, its parser after `offset` (promtool 2.42).
+          const token = this.ctx.tokens.get(lit.pos.start);
+          this.fail(lit.pos, node.name === 'OffsetDurationExpr' && token !== undefined
+            ? `unexpected ${describeItem(token)} in offset, expected duration`
+            : 'missing unit character in duration');
+        }
         if (Math.abs(lit.value) > MAX_DURATION_SECONDS) this.fail(lit.pos, 'duration out of range');
         return lit;
       }
@@ -477,7 +500,7 @@ export class Converter {
       if (c.name === 'LabelName') {
         out.push(this.text(c));
       } else if (c.name === 'QuotedLabelName') {
-        if (this.ctx.compat === '2') this.fail(span(c), 'quoted label names need Prometheus 3 (compat mode "2")');
+        if (this.ctx.compat === '2') this.failV2Quoted(child(c, 0), 'grouping opts, expected label');
         const name = this.unquote(child(c, 0));
         if (name === '') this.fail({ start: c.from + 1, end: c.to }, `invalid label name for grouping: ""`);
         out.push(name);

@@ -194,7 +194,8 @@ function parseInternal(input: string, options: ParseOptions, typeCheck: boolean)
 
     if (item.type === 'NUMBER') {
       if (compat === '2' && item.val.includes('_')) {
-        const bad = item.val.slice(0, item.val.indexOf('_') + 1);
+        // 2.x's lexer stops before the underscore (observed with promtool 2.42: `1_000` → "1").
+        const bad = item.val.slice(0, item.val.indexOf('_'));
         pending.push({ kind: 'lex', pos: item.pos, tokenPos: item.pos, end: item.pos + item.val.length, message: `bad number or duration syntax: ${goQuote(bad)}` });
       }
       // The stand-in `0` goes last: Go lets a number follow a name directly (`or.5`), lezer must not see `or0`.
