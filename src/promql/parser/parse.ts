@@ -21,7 +21,7 @@
  * messages on its tests, 3000 token soups and the conformance scripts).
  */
 import { parser as lezerParser } from '@prometheus-io/lezer-promql';
-import type { SyntaxNode } from '@lezer/common';
+import type { SyntaxNode, Tree } from '@lezer/common';
 import { PromQLParseError } from '../../errors.js';
 import type { Expr } from '../ast.js';
 import { checkExpr } from './check.js';
@@ -52,6 +52,10 @@ export interface ParseOptions {
 
 // The number token of the 0.315.0 grammar (lowercase `0x` only), plus the inf/nan keywords in any case.
 const LEZER_NUMBER = /^(?:(?:\d+(?:_?\d)*(?:\.\d+(?:_?\d)*)?|\.\d+(?:_?\d)*)(?:[eE][+-]?\d+(?:_?\d)*)?|0x[0-9a-fA-F]+|[iI][nN][fF]|[nN][aA][nN])$/;
+
+// Strict mode stops at the first error instead of repairing the input: cheaper on broken input, and the first error
+// is all Go reports.
+const strictParser = lezerParser.configure({ strict: true });
 
 const grammarFunctions = new Map<string, boolean>();
 
@@ -108,7 +112,9 @@ function earlierActionError(input: string, items: readonly Item[], pos: number, 
   // The longest prefix, ending after a token before `pos`, that is a complete expression holds every construct Go
   // has reduced by then. Bounded, so that a long broken query costs a few dozen extra parses at most.
   const ends = items.filter((i) => i.type !== 'EOF' && i.pos + i.val.length <= pos).map((i) => i.pos + i.val.length);
-  for (let k = ends.length - 1, tries = 0; k >= 0 && tries < MAX_PREFIX_TRIES; k--, tries++) {
+  let budget = MAX_PREFIX_CHARS;
+  for (let k = ends.length - 1, tries = 0; k >= 0 && tries < MAX_PREFIX_TRIES && budget > 0; k--, tries++) {
+    budget -= ends[k] as number;
     // Close the parentheses still open there: a call or aggregation inside them is reduced as Go reduces it.
     const end = ends[k] as number;
     // Positions of the tokens before each unclosed '(' or '{' (a call's or aggregation's name), and the closers.
@@ -134,6 +140,8 @@ function earlierActionError(input: string, items: readonly Item[], pos: number, 
 }
 
 const MAX_PREFIX_TRIES = 32;
+// Characters re-parsed at most per error, so that a huge broken query (the HTTP API takes any) costs little.
+const MAX_PREFIX_CHARS = 64 * 1024;
 
 function parseInternal(input: string, options: ParseOptions, typeCheck: boolean): Outcome {
   const fail = (kind: ErrorKind, pos: { start: number; end: number }, detail: string): Outcome => ({
@@ -242,8 +250,17 @@ function parseInternal(input: string, options: ParseOptions, typeCheck: boolean)
   }
 
   const rewritten = text.join('');
-  const tree = lezerParser.parse(rewritten);
-  const syntaxError = firstErrorNode(tree.topNode);
+  let tree: Tree | null = null;
+  let syntaxError: { from: number } | null = null;
+  try {
+    tree = strictParser.parse(rewritten);
+  } catch (err) {
+    const m = /No parse at (\d+)/.exec(err instanceof Error ? err.message : '');
+    if (m === null) throw err;
+    syntaxError = { from: Number(m[1]) };
+  }
+  // Even in strict mode lezer marks a node it gives up on (nesting beyond its depth limit) as an error.
+  if (tree !== null) syntaxError = firstErrorNode(tree.topNode);
   pending.sort((a, b) => a.tokenPos - b.tokenPos);
   const firstPending = pending[0];
 
@@ -271,6 +288,8 @@ function parseInternal(input: string, options: ParseOptions, typeCheck: boolean)
     experimentalFunctions: options.experimentalFunctions ?? false,
     binopFillModifiers: options.binopFillModifiers ?? false,
   });
+  // No syntax error here, so strict lezer gave a tree.
+  if (tree === null) return fail('syntax', { start: 0, end: input.length }, 'unexpected error: no syntax tree');
   try {
     const expr = converter.convertTop(tree.topNode);
     return { expr: typeCheck ? checkExpr(input, expr) : expr, error: null };
@@ -292,12 +311,11 @@ function matchingParen(items: readonly Item[], open: number): Item | undefined {
   return undefined;
 }
 
-function firstErrorNode(top: SyntaxNode): { from: number; to: number } | null {
-  let found: { from: number; to: number } | null = null;
+function firstErrorNode(top: SyntaxNode): { from: number } | null {
+  let found: { from: number } | null = null;
   top.cursor().iterate((n) => {
-    if (n.type.isError && (found === null || n.from < found.from)) found = { from: n.from, to: n.to };
+    if (n.type.isError && (found === null || n.from < found.from)) found = { from: n.from };
     return found === null;
   });
   return found;
 }
-

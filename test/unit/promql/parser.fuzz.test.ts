@@ -52,6 +52,12 @@ describe('parseExpr never throws anything but PromQLParseError', () => {
     );
   });
 
+  it('long and deep queries within the limits of lezer parse (about 650 chained operators, 2800 parentheses)', () => {
+    expect(parseExpr(`a${' + a'.repeat(500)}`).type).toBe('binaryExpr');
+    expect(parseExpr(`${'('.repeat(1000)}1${')'.repeat(1000)}`).type).toBe('parenExpr');
+    expect(parseExpr(`${'sum('.repeat(500)}x${')'.repeat(500)}`).type).toBe('aggregation');
+  });
+
   it('deep nesting and long inputs stay typed errors or parse', () => {
     onlyParseErrors(`${'('.repeat(500)}1${')'.repeat(500)}`);
     onlyParseErrors(`${'('.repeat(500)}1`);
