@@ -9,9 +9,10 @@
  *     gaps of the 0.315.0 grammar against Go: keywords are lowercased (Go's are case-insensitive: `STEP()` in a
  *     range), numbers lezer does not know (`2.`, `1./6.`, `0X1F`, `0x_1f`) become a `0` padded with spaces, and
  *     a call of a function the grammar does not know (`holt_winters` in compat "2", `integral`, `min_of(…)` outside
- *     a duration, any unknown name) calls `ln` padded with spaces instead; the converter reads every literal and
- *     name from the original text, so the rewrite is invisible in the AST.
- *  3. `@prometheus-io/lezer-promql` parses; the first error node is a syntax error, worded like Go's
+ *     a duration, any unknown name) calls `ln` padded with spaces instead, `offset` where an expression starts (a
+ *     metric name in Go) becomes a plain identifier, and names with Unicode letters or dots become `x`s; the
+ *     converter reads every literal and name from the original text, so the rewrite is invisible in the AST.
+ *  3. `@prometheus-io/lezer-promql` parses in strict mode; its first error is a syntax error, worded like Go's
  *     (syntax-error.ts). Go reports the error it meets first while reading left to right, so a grammar-action error
  *     of a construct that ends earlier wins (`earlierActionError`).
  *  4. convert.ts builds the AST with the checks of Go's grammar actions (and corrects lezer's precedence of the
