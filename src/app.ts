@@ -3,7 +3,7 @@ import { loadConfigFile } from './config/load.js';
 import type { WebConfig } from './config/web-config.js';
 import { BasicAuthenticator } from './http/basic-auth.js';
 import type { Logger } from './log/logger.js';
-import { ALL_FAMILIES } from './model/families.js';
+import { ALL_FAMILIES } from './sources/flink/families.js';
 import { SelfMetrics } from './self/metrics.js';
 import { SelfSource } from './self/self-source.js';
 import { FLINK_REST_SOURCE, FlinkPoller } from './sources/flink/poller.js';

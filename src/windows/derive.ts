@@ -1,5 +1,5 @@
 import { labelSet } from '../model/labels.js';
-import { F, type FamilySpec } from '../model/families.js';
+import { F, type FamilySpec } from '../sources/flink/families.js';
 import type { SeriesStore, SnapshotSample, StoredSeries } from '../store/types.js';
 import { coveredRate } from './covered-rate.js';
 

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPrometheus, type RunningPrometheus } from '../support/prometheus.js';
 import { startSidecar, type RunningSidecar } from '../support/sidecar.js';
 import { parseSamples, type ScrapedSample } from '../support/metrics.js';
-import { ALL_FAMILIES } from '../../src/model/families.js';
+import { ALL_FAMILIES } from '../../src/sources/flink/families.js';
 
 /**
  * End-to-end against a real Flink (scripts/flink.sh: JobManager + TaskManager from the PyPI distribution, plain java)
@@ -41,7 +41,7 @@ let runningAtMs = 0;
 
 /**
  * Families the demo job (datagen source → keyed event-time window → discard sink, checkpoints every 10 s) cannot
- * produce, with the reason; every other family of src/model/families.ts must appear within 60 s of RUNNING.
+ * produce, with the reason; every other family of src/sources/flink/families.ts must appear within 60 s of RUNNING.
  */
 const NOT_FROM_DEMO_JOB: Readonly<Record<string, string>> = {
   flink_task_source_pending_records: 'no Kafka or other source reporting FLIP-33 pendingRecords',

@@ -1,6 +1,6 @@
 import { labelSet, type LabelRecord } from '../../model/labels.js';
 import { flinkLabelValue } from '../../model/names.js';
-import { F, JOB_STATUSES, type FamilySpec } from '../../model/families.js';
+import { F, JOB_STATUSES, type FamilySpec } from './families.js';
 import type { SnapshotSample } from '../../store/types.js';
 import type { Aggregate, JobPoll, PollOutcome, TaskManagerPoll } from './poll-outcome.js';
 import { GC_METRIC_RE } from './poll-plan.js';
@@ -9,7 +9,7 @@ import { parseWatermark } from './values.js';
 
 /**
  * Maps one poll cycle's outcome to the samples of the `flink-rest` source snapshot (pure; no I/O). Families and
- * units are those of src/model/families.ts. Rules that keep numbers honest:
+ * units are those of src/sources/flink/families.ts. Rules that keep numbers honest:
  * - a vertex IO counter whose `*-complete` flag is false (some subtask had no value) is left out for the cycle,
  *   because a partial sum would look like a counter reset followed by a jump;
  * - `-1`, `NaN`, `Long.MIN_VALUE` sentinels become absent series, never numbers (reference/flink.md §1.7), and so

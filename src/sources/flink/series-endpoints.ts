@@ -1,4 +1,4 @@
-import { F, type FamilySpec } from '../../model/families.js';
+import { F, type FamilySpec } from './families.js';
 import type { LabelSet } from '../../model/labels.js';
 import { flinkLabelValue } from '../../model/names.js';
 

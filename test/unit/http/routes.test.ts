@@ -5,7 +5,7 @@ import { createHttpApp, type HttpDeps } from '../../../src/http/routes.js';
 import { startServer, type RunningServer } from '../../../src/http/server.js';
 import { nullLogger } from '../../../src/log/logger.js';
 import { labelSet } from '../../../src/model/labels.js';
-import { F } from '../../../src/model/families.js';
+import { F } from '../../../src/sources/flink/families.js';
 import { SelfMetrics } from '../../../src/self/metrics.js';
 import { SelfSource } from '../../../src/self/self-source.js';
 import { MemorySeriesStore } from '../../../src/store/index.js';

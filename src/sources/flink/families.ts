@@ -1,4 +1,4 @@
-import type { MetricMetadata } from './metadata.js';
+import type { MetricMetadata } from '../../model/metadata.js';
 
 /**
  * Every series family the sidecar derives from the Flink REST API or computes in windows (DESIGN.md §3 "Series
@@ -26,7 +26,7 @@ const TM = ['tm_id', 'host'] as const;
 
 export const F = {
   // cluster
-  up: f('flink_up', 'gauge', '1 when the last poll reached the Flink REST API, 0 otherwise.'),
+  up: f('flink_up', 'gauge', '1 when any endpoint of the Flink REST API answered in the last poll, 0 when none did.'),
   buildInfo: f('flink_build_info', 'gauge', 'Always 1; the Flink version and revision reported by /config.', { labels: ['version', 'revision'] }),
   clusterTaskManagers: f('flink_cluster_taskmanagers', 'gauge', 'TaskManagers registered with the ResourceManager.'),
   clusterSlots: f('flink_cluster_slots', 'gauge', 'Task slots of the cluster, by state (total, available).', { labels: ['state'] }),

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ALL_FAMILIES } from '../../../src/model/families.js';
-import { isValidLabelName, isValidMetricName } from '../../../src/model/names.js';
+import { ALL_FAMILIES } from '../../../../src/sources/flink/families.js';
+import { isValidLabelName, isValidMetricName } from '../../../../src/model/names.js';
 
 describe('series families', () => {
   it('follow the Prometheus naming guide', () => {
@@ -21,7 +21,7 @@ describe('series families', () => {
   });
 
   it('are all documented in the README', () => {
-    const readme = readFileSync(resolve(import.meta.dirname, '../../../README.md'), 'utf8');
+    const readme = readFileSync(resolve(import.meta.dirname, '../../../../README.md'), 'utf8');
     for (const f of ALL_FAMILIES) expect(readme, `README lacks ${f.name}`).toContain(`\`${f.name}\``);
   });
 });
