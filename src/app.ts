@@ -12,6 +12,7 @@ import type { SeriesStore } from './store/types.js';
 import { createHttpApp } from './http/routes.js';
 import { startServer, type RunningServer } from './http/server.js';
 import { WindowsStage } from './windows/stage.js';
+import { pushSetup, type PushSetup } from './sources/push/setup.js';
 
 export interface AppOptions {
   readonly config: BridgeConfig;
@@ -58,6 +59,8 @@ export class App {
   private poller: FlinkPoller | undefined;
   private server: RunningServer | undefined;
   private readonly log: Logger;
+  /** The Pushgateway-compatible receiver; undefined when `push.enabled` is false (not changed by reload). */
+  readonly push: PushSetup | undefined;
 
   constructor(private readonly opts: AppOptions) {
     this.config = opts.config;
@@ -72,6 +75,12 @@ export class App {
       windows: opts.config.global.windows,
       minIntervalMs: windowsMinIntervalFor(opts.config),
     });
+    this.push = pushSetup(opts.config.push, {
+      store: this.store,
+      self: this.self,
+      logger: opts.logger.child({ component: 'push' }),
+      onCommit: (source, t) => this.sourceCommitted(source, t),
+    });
   }
 
   /**
@@ -80,6 +89,7 @@ export class App {
    */
   sourceCommitted(source: string, timestampMs: number): void {
     this.windows.committed(source, timestampMs);
+    if (source === FLINK_REST_SOURCE) this.push?.polled(this.poller?.latest);
   }
 
   /** Address the HTTP server listens on (after start). */
@@ -101,6 +111,7 @@ export class App {
       // async: a bcrypt compare (~100 ms on a cache miss) must not stall scrapes and polls on the event loop
       authorize: auth !== undefined ? (h) => auth.check(h) : undefined,
       reload: this.opts.enableLifecycle ? () => this.reload() : undefined,
+      ...(this.push !== undefined ? { push: this.push.http } : {}),
       status: () => {
         const latest = this.poller?.latest;
         return {
@@ -117,6 +128,7 @@ export class App {
       onClientRejected: (reason, remote) => tlsLog.warn({ remote: remote ?? '' }, `TLS connection closed: ${reason}`),
     });
     this.store.start();
+    this.push?.receiver.start();
     this.startPoller(this.config);
     this.log.info(
       { address: `${this.server.address.host}:${this.server.address.port}`, flink: this.config.flink.restUrl, tls: webConfig?.tls !== undefined },
@@ -128,6 +140,7 @@ export class App {
     this.log.info({}, 'stopping: finishing the poll in flight');
     await this.stopPoller();
     this.windows.stop();
+    this.push?.receiver.stop();
     this.store.stop();
     await this.server?.close();
     this.server = undefined;

@@ -4,6 +4,7 @@ import type { Logger } from '../log/logger.js';
 import type { SelfMetrics } from '../self/metrics.js';
 import type { SeriesStore } from '../store/types.js';
 import { negotiateFormat, writeExposition } from '../exposition/index.js';
+import { pushRouter, type PushHttpDeps } from './push-routes.js';
 
 /** What the HTTP layer reads; the app wires it. */
 export interface HttpDeps {
@@ -18,6 +19,8 @@ export interface HttpDeps {
   readonly reload?: () => Promise<void>;
   /** Short facts for the landing page. */
   readonly status: () => { flinkUp: boolean; restUrl: string; version?: string; jobs: number };
+  /** The Pushgateway API (`push.enabled`); absent ⇒ its paths answer 404. */
+  readonly push?: PushHttpDeps;
 }
 
 /**
@@ -43,6 +46,8 @@ export function createHttpApp(deps: HttpDeps): Express {
       filter: (req, res) => /^application\/openmetrics-text/.test(String(res.getHeader('Content-Type') ?? '')) || compression.filter(req, res),
     }),
   );
+
+  if (deps.push) app.use(pushRouter(deps.push));
 
   app.get('/metrics', async (req: Request, res: Response) => {
     const { format, contentType } = negotiateFormat(req.headers.accept);
