@@ -1,3 +1,4 @@
+import { formatFloat } from '../../exposition/format-float.js';
 import { METRIC_NAME_LABEL } from '../../model/names.js';
 import { PUSH_FAILURE_TIME_METRIC, PUSH_TIME_METRIC, type GroupView } from './receiver.js';
 
@@ -65,18 +66,10 @@ function plainLabels(s: Series, without: string | undefined): Record<string, str
   return out;
 }
 
-/** Go `fmt.Sprint(float64)`: shortest representation, exponent form below 1e-4 and from 1e21, two-digit exponent. */
+/**
+ * Go `fmt.Sprint(float64)` (`%v` = `strconv.FormatFloat(v, 'g', -1, 64)`): shortest form, exponent from 1e21 and
+ * below 1e-4 and whenever the shortest digits are fewer than the exponent (`1.7e+09`), as {@link formatFloat}.
+ */
 export function goSprintFloat(v: number): string {
-  if (Number.isNaN(v)) return 'NaN';
-  if (v === Infinity) return '+Inf';
-  if (v === -Infinity) return '-Inf';
-  if (Object.is(v, -0)) return '-0';
-  const a = Math.abs(v);
-  if (a !== 0 && (a < 1e-4 || a >= 1e21)) {
-    const [mant, exp] = v.toExponential().split('e') as [string, string];
-    const sign = exp.startsWith('-') ? '-' : '+';
-    const digits = exp.replace(/^[+-]/, '');
-    return `${mant}e${sign}${digits.length < 2 ? `0${digits}` : digits}`;
-  }
-  return String(v);
+  return formatFloat(v);
 }

@@ -4,6 +4,7 @@ import { LabelSet } from '../../model/labels.js';
 import type { MetricMetadata } from '../../model/metadata.js';
 import { METRIC_NAME_LABEL } from '../../model/names.js';
 import type { Appender, SeriesStore } from '../../store/types.js';
+import { completeClassicFamily } from './classic-families.js';
 import type { GroupingKey } from './grouping-key.js';
 
 /** Name prefix of every push-group source in the store; the rest is the grouping key's `id`. */
@@ -270,7 +271,8 @@ export class PushReceiver {
     const grouping = group.key.labels;
     const next = new Map<string, GroupFamily>(replace ? [] : group.families);
     let pushedSeries = 0;
-    for (const f of families) {
+    for (const pushed of families) {
+      const f = completeClassicFamily(pushed);
       if (f.name === PUSH_TIME_METRIC || f.name === PUSH_FAILURE_TIME_METRIC) continue; // the Pushgateway replaces them silently
       if (this.opts.isReservedFamily?.(f.name) === true) {
         throw new PushRejectedError(400, 'reserved', `pushed metrics are invalid or inconsistent with existing metrics: metric family ${JSON.stringify(f.name)} is one of the sidecar's own`);
