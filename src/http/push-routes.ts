@@ -42,6 +42,7 @@ export function pushRouter(deps: PushHttpDeps): Router {
       res.status(405).set('Allow', PUSH_METHODS).type('text/plain').send('Method Not Allowed\n');
       return;
     }
+    let body: Buffer | undefined;
     try {
       const key = parseGroupingKey(path);
       if (key === undefined) return next();
@@ -51,12 +52,12 @@ export function pushRouter(deps: PushHttpDeps): Router {
         return;
       }
       const raw = await readBody(req, deps.limits.maxBodyBytes);
-      const body = decodeContentEncoding(raw, req.headers['content-encoding'], deps.limits);
+      body = decodeContentEncoding(raw, req.headers['content-encoding'], deps.limits);
       const families = parsePushBody(body, req.headers['content-type']);
       deps.receiver.push(key, families, req.method === 'PUT');
       res.status(200).end();
     } catch (e) {
-      const err = asPushError(e);
+      const err = asPushError(e, body);
       if (err === undefined) {
         log.error({ err: e instanceof Error ? e.stack : String(e) }, 'push failed');
         res.status(500).type('text/plain').send('internal error\n');
@@ -81,12 +82,26 @@ export function pushRouter(deps: PushHttpDeps): Router {
   return router;
 }
 
-function asPushError(e: unknown): PushRejectedError | undefined {
+function asPushError(e: unknown, body: Buffer | undefined): PushRejectedError | undefined {
   if (e instanceof PushRejectedError) return e;
-  // The text parser's messages keep expfmt's shape: "text format parsing error in line N: …".
-  if (e instanceof ExpositionParseError) return new PushRejectedError(400, 'parse', `text format parsing error in ${e.message}`, { cause: e });
+  // expfmt's shape, "text format parsing error in line N: …", plus where line N starts in the (decoded) body.
+  if (e instanceof ExpositionParseError) {
+    const at = body !== undefined ? ` (line starts at byte offset ${lineStartOffset(body, e.line)})` : '';
+    return new PushRejectedError(400, 'parse', `text format parsing error in ${e.message}${at}`, { cause: e });
+  }
   if (e instanceof BridgeError) return new PushRejectedError(400, 'invalid', e.message, { cause: e });
   return undefined;
+}
+
+/** Byte offset of the start of 1-based `line` in `body`. */
+function lineStartOffset(body: Buffer, line: number): number {
+  let offset = 0;
+  for (let n = 1; n < line; n++) {
+    const nl = body.indexOf(10, offset);
+    if (nl < 0) return body.length;
+    offset = nl + 1;
+  }
+  return offset;
 }
 
 function sendError(res: Response, e: PushRejectedError): void {

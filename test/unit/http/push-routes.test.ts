@@ -93,6 +93,7 @@ describe('push API (Pushgateway 1.5.1 semantics)', () => {
     const cases: [string, string, string | undefined, number, RegExp][] = [
       ['PUT', '/metrics/job/j2', 'ts_metric 1 1700000000000\n', 400, /pushed metrics must not have timestamps/],
       ['PUT', '/metrics/job/j2', 'm 1', 400, /^text format parsing error in line 1: unexpected end of input stream/],
+      ['PUT', '/metrics/job/j2', 'ok 1\nbad{ 1\n', 400, /^text format parsing error in line 2: .*\(line starts at byte offset 5\)$/m],
       ['PUT', '/metrics/job/j2', 'some_metric 1\n', 400, /inconsistent with existing metrics.*some_metric/],
       ['PUT', '/metrics/job/j2', 'm{a="1"} 1\nm{a="1"} 2\n', 400, /was collected before with the same name and label values/],
       ['PUT', '/metrics/job/j2', 'flink_bridge_push_groups 1\n', 400, /sidecar's own/],
