@@ -15,8 +15,12 @@ export const REPORTER = {
   lateRecordsDropped: 'flink_taskmanager_job_task_operator_numLateRecordsDropped',
   recordsInErrors: 'flink_taskmanager_job_task_operator_numRecordsInErrors',
   recordsOutErrors: 'flink_taskmanager_job_task_operator_numRecordsOutErrors',
-  /** Latency histograms (summaries in ms): `flink_taskmanager_job_latency_<granularity scope>_latency`. */
-  latency: /^flink_taskmanager_job_latency_[a-zA-Z0-9_]*_latency$/,
+  /**
+   * Latency histograms (summaries in ms): `flink_taskmanager_job_latency_<granularity scope>_latency` (1.x), under
+   * the task scope in 2.x (`flink_taskmanager_job_task_latency_source_id_operator_id_operator_subtask_index_latency`,
+   * seen from Flink 2.3.0).
+   */
+  latency: /^flink_taskmanager_job_(?:task_)?latency_[a-zA-Z0-9_]*_latency$/,
 } as const;
 
 /**

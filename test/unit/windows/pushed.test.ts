@@ -55,9 +55,11 @@ flink_taskmanager_job_task_operator_numRecordsOutErrors{${TASK},subtask_index="1
     expect(byName(out, 'flink_task_records_in_errors_total')).toEqual([]);
   });
 
-  it('takes the largest latency quantile of the job, in seconds', () => {
+  it.each([
+    ['1.x', 'flink_taskmanager_job_latency_source_id_operator_id_operator_subtask_index_latency'],
+    ['2.3.0', 'flink_taskmanager_job_task_latency_source_id_operator_id_operator_subtask_index_latency'],
+  ])('takes the largest latency quantile of the job, in seconds (%s names)', (_line, l) => {
     const t = setup();
-    const l = 'flink_taskmanager_job_latency_source_id_operator_id_operator_subtask_index_latency';
     t.push('tm1', `# TYPE ${l} summary
 ${l}{job_id="j1",job_name="demo",source_id="s",operator_id="a",operator_subtask_index="0",quantile="0.99"} 120
 ${l}{job_id="j1",job_name="demo",source_id="s",operator_id="b",operator_subtask_index="0",quantile="0.99"} 250
