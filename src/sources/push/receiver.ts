@@ -132,9 +132,10 @@ export class PushReceiver {
     if (group === undefined) group = this.newGroup(key, t);
     const app = this.opts.store.appender(group.source);
     try {
-      const next = this.stage(app, group, families, replace, t);
+      const fresh: LabelSet[] = [];
+      const next = this.stage(app, group, families, replace, t, fresh);
       app.commit();
-      this.apply(group, next, t);
+      this.apply(group, next, t, fresh);
     } catch (e) {
       app.rollback();
       const rejected = this.translate(e);
@@ -267,7 +268,7 @@ export class PushReceiver {
    * Writes the push into `app` (not committed) and returns the group's families after it. O(size of the push +
    * series of the replaced families).
    */
-  private stage(app: Appender, group: Group, families: readonly ParsedFamily[], replace: boolean, t: number): Map<string, GroupFamily> {
+  private stage(app: Appender, group: Group, families: readonly ParsedFamily[], replace: boolean, t: number, fresh: LabelSet[]): Map<string, GroupFamily> {
     const grouping = group.key.labels;
     const next = new Map<string, GroupFamily>(replace ? [] : group.families);
     let pushedSeries = 0;
@@ -280,6 +281,7 @@ export class PushReceiver {
       const metadata: MetricMetadata = { type: f.type, help: f.help ?? '' };
       app.setMetadata(f.name, metadata);
       const series = new Map<string, { labels: LabelSet; value: number }>();
+      const before = group.families.get(f.name)?.series;
       for (const s of f.samples) {
         const record: Record<string, string> = { ...s.labels };
         for (const [n, v] of grouping) record[n] = v;
@@ -298,7 +300,11 @@ export class PushReceiver {
           throw new PushRejectedError(429, 'series_limit', `push brings more than push.limits.max_series_per_group = ${this.opts.limits.maxSeriesPerGroup} series`);
         }
         app.append(labels, t, s.value);
-        series.set(labels.key, { labels, value: s.value });
+        // Hold the store's own (interned) label set, not this push's copy: a series pushed again costs no memory
+        // of its own here (new series are swapped for the store's after the commit, see `apply`).
+        const known = before?.get(labels.key)?.labels;
+        if (known === undefined) fresh.push(labels);
+        series.set(labels.key, { labels: known ?? labels, value: s.value });
       }
       // A later family of the same name in one body (protobuf) overwrites an earlier one, as in the Pushgateway.
       next.set(f.name, { metadata, pushedAtMs: t, series });
@@ -321,17 +327,36 @@ export class PushReceiver {
     return next;
   }
 
-  private apply(group: Group, next: Map<string, GroupFamily>, t: number): void {
+  private apply(group: Group, next: Map<string, GroupFamily>, t: number, fresh: readonly LabelSet[]): void {
     group.families.clear();
     let count = 0;
     for (const [name, f] of next) {
       group.families.set(name, f);
       count += f.series.size;
     }
+    for (const labels of fresh) {
+      const stored = this.opts.store.get(labels);
+      const family = next.get(labels.metricName) ?? this.familyOfSample(next, labels.metricName);
+      const entry = family?.series.get(labels.key);
+      if (stored === undefined || family === undefined || entry === undefined) continue;
+      family.series.delete(labels.key);
+      family.series.set(stored.labels.key, { labels: stored.labels, value: entry.value });
+    }
     this.totalSeries += count - group.seriesCount;
     group.seriesCount = count;
     group.lastPushMs = t;
     group.expiresAtMs = t + this.opts.groupTtlMs;
+  }
+
+  /** The family a `_sum`/`_count`/`_bucket` sample belongs to (its own name is not a family then). */
+  private familyOfSample(families: Map<string, GroupFamily>, sampleName: string): GroupFamily | undefined {
+    for (const suffix of ['_bucket', '_count', '_sum']) {
+      if (sampleName.endsWith(suffix)) {
+        const f = families.get(sampleName.slice(0, -suffix.length));
+        if (f !== undefined) return f;
+      }
+    }
+    return undefined;
   }
 
   /** `setPushFailedTimestamp`: the group (created if needed) shows the failure; nothing else changes. */

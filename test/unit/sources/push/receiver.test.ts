@@ -130,6 +130,20 @@ describe('PushReceiver', () => {
     expect(t.values('m')).toEqual([1, 1, 1]);
   });
 
+  it("holds the store's own label sets for its bookkeeping, not copies (memory per pushed series)", () => {
+    const t = setup();
+    t.push('/job/j', '# TYPE s summary\ns{quantile="0.5"} 1\ns_count 2\nx{a="1"} 1\n');
+    const check = () => {
+      for (const f of t.receiver.view()[0]?.families ?? []) {
+        for (const s of f.series) expect(s.labels).toBe(t.store.get(s.labels)?.labels);
+      }
+    };
+    check();
+    t.advance(1000);
+    t.push('/job/j', '# TYPE s summary\ns{quantile="0.5"} 1\ns_count 3\nx{a="1"} 2\nx{a="2"} 1\n');
+    check();
+  });
+
   it('tells the app after each commit', () => {
     const t = setup();
     t.push('/job/j', 'a 1\n');
