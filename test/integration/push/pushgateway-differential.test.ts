@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import protobuf from 'protobufjs';
+import snappy from 'snappyjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pushSectionSchema, resolvePush } from '../../../src/config/sections/push.js';
 import { parseTextExposition } from '../../../src/exposition/index.js';
@@ -35,6 +36,8 @@ interface Step {
   readonly path: string;
   readonly body?: string | Buffer;
   readonly headers?: Record<string, string>;
+  /** A deliberate difference (README): the Pushgateway's answer is not compared; ours must have this status. */
+  readonly differs?: { readonly ours: number; readonly why: string };
 }
 
 const FLINK_TM = `# HELP flink_taskmanager_job_task_operator_numRecordsIn numRecordsIn (scope: taskmanager_job_task_operator)
@@ -93,6 +96,18 @@ const CORPUS: readonly Step[] = [
   { what: 'DELETE a group', method: 'DELETE', path: '/metrics/job/hist' },
   { what: 'DELETE an unknown group', method: 'DELETE', path: '/metrics/job/never' },
   { what: 'GET on a push path', method: 'GET', path: '/metrics/job/batch' },
+  { what: 'POST to a group with labels, then DELETE it', method: 'POST', path: '/metrics/job/del/instance/x/zone@base64/ZXUvMQ', body: 'z 1\n' },
+  { what: 'DELETE of a group with labels', method: 'DELETE', path: '/metrics/job/del/instance/x/zone@base64/ZXUvMQ' },
+  { what: 'POST changing a family type within its own group', method: 'POST', path: '/metrics/job/batch/instance/i1', body: '# TYPE extra gauge\nextra 6\n' },
+  {
+    what: 'snappy body',
+    method: 'PUT',
+    path: '/metrics/job/sn',
+    body: snappy.compress(Buffer.from('sn_metric 1\n')),
+    headers: { 'Content-Encoding': 'snappy' },
+    differs: { ours: 200, why: '1.5.1 knows only gzip and parses the compressed bytes as text' },
+  },
+  { what: 'DELETE the snappy group again (states equal after)', method: 'DELETE', path: '/metrics/job/sn' },
   { what: 'PUT replaces the Flink group', method: 'PUT', path: '/metrics/job/flink5f3c9a', body: FLINK_TM.split('\n').slice(0, 4).join('\n') + '\n' },
 ];
 
@@ -186,6 +201,10 @@ describe.skipIf(!available)('push API vs the real Pushgateway 1.5.1', () => {
         return { status: r.status, class: errorClass(r.status, await r.text()) };
       };
       const [theirs, ours] = [await send(pgUrl), await send(ourUrl)];
+      if (step.differs !== undefined) {
+        expect({ step: step.what, status: ours.status }).toEqual({ step: step.what, status: step.differs.ours });
+        continue;
+      }
       expect({ step: step.what, status: ours.status, class: ours.class }).toEqual({ step: step.what, status: theirs.status, class: theirs.class });
       const pgState = pushedState(await (await fetch(`${pgUrl}/metrics`)).text(), /^(go_|process_|pushgateway_|promhttp_|push_(time|failure_time)_seconds_placeholder)/);
       const ourState = pushedState(await (await fetch(`${ourUrl}/metrics`)).text(), /^flink_bridge_/);
