@@ -8,6 +8,13 @@ cd "$(dirname "$0")/.."
 PORT="${DEMO_PORT:-9275}"
 export FLINK_REST_PORT="${FLINK_REST_PORT:-8081}"
 FLINK_URL="http://127.0.0.1:${FLINK_REST_PORT}"
+# Flink's PushGateway reporter pushes every process's metrics to the sidecar (README "Push API"): operator-level and
+# data-quality series (late records, latency markers) that the REST API does not give.
+export FLINK_EXTRA_CONF="${FLINK_EXTRA_CONF:+${FLINK_EXTRA_CONF}
+}metrics.reporter.push.factory.class: org.apache.flink.metrics.prometheus.PrometheusPushGatewayReporterFactory
+metrics.reporter.push.hostUrl: http://127.0.0.1:${PORT}
+metrics.reporter.push.interval: 10 s
+metrics.latency.interval: 10000"
 
 sidecar_pid=""
 cleanup() {
@@ -40,6 +47,7 @@ cat <<MSG
 [demo] Flink $(scripts/flink.sh version) is running job ${jid} (web UI: ${FLINK_URL}).
 [demo] The sidecar polls it every 10 s. Look at:
 [demo]   http://127.0.0.1:${PORT}/metrics      e.g. curl -s http://127.0.0.1:${PORT}/metrics | grep -E '^flink_(up|job_state|job_source|task_busy_ratio)'
+[demo]   pushed by Flink's reporter:  curl -s http://127.0.0.1:${PORT}/metrics | grep -E '^flink_(operator_records_in_per_second|task_late_records_dropped|job_latency_seconds)'
 [demo]   http://127.0.0.1:${PORT}/            status page
 [demo] Windowed rates appear after two polls (about 20 s). Ctrl-C stops the sidecar and Flink.
 

@@ -14,6 +14,7 @@ import type { SeriesStore } from './store/types.js';
 import { createHttpApp } from './http/routes.js';
 import { startServer, type RunningServer } from './http/server.js';
 import { WindowsStage } from './windows/stage.js';
+import { pushSetup, type PushSetup } from './sources/push/setup.js';
 
 export interface AppOptions {
   readonly config: BridgeConfig;
@@ -65,6 +66,8 @@ export class App {
   private pollState: { readonly state: PollState; readonly restUrl: string } | undefined;
   private server: RunningServer | undefined;
   private readonly log: Logger;
+  /** The Pushgateway-compatible receiver; undefined when `push.enabled` is false (not changed by reload). */
+  readonly push: PushSetup | undefined;
 
   constructor(private readonly opts: AppOptions) {
     this.config = opts.config;
@@ -80,6 +83,12 @@ export class App {
       windows: opts.config.global.windows,
       minIntervalMs: windowsMinIntervalFor(opts.config),
     });
+    this.push = pushSetup(opts.config.push, {
+      store: this.store,
+      self: this.self,
+      logger: opts.logger.child({ component: 'push' }),
+      onCommit: (source, t) => this.sourceCommitted(source, t),
+    });
   }
 
   /**
@@ -88,6 +97,7 @@ export class App {
    */
   sourceCommitted(source: string, timestampMs: number): void {
     this.windows.committed(source, timestampMs);
+    if (source === FLINK_REST_SOURCE) this.push?.polled(this.poller?.latest);
   }
 
   /**
@@ -128,6 +138,7 @@ export class App {
       reload: this.opts.enableLifecycle ? () => this.reload() : undefined,
       beforeRender: () => this.collectSelf(),
       restUrl: () => this.config.flink.restUrl,
+      ...(this.push !== undefined ? { push: this.push.http } : {}),
     });
     const { host, port } = this.opts.listenAddress;
     const tlsLog = this.opts.logger.child({ component: 'web' });
@@ -135,6 +146,7 @@ export class App {
       onClientRejected: (reason, remote) => tlsLog.warn({ remote: remote ?? '' }, `TLS connection closed: ${reason}`),
     });
     this.store.start();
+    this.push?.receiver.start();
     this.startPoller(this.config);
     this.startSelfCollection(this.config.global.pollIntervalMs);
     this.log.info(
@@ -149,6 +161,7 @@ export class App {
     if (this.selfTimer) clearInterval(this.selfTimer);
     this.selfTimer = undefined;
     this.windows.stop();
+    this.push?.receiver.stop();
     this.store.stop();
     await this.server?.close();
     this.server = undefined;

@@ -19,7 +19,8 @@ export type ErrorCode =
   | 'FPB_ERR_SERIES_CONFLICT'
   | 'FPB_ERR_UNKNOWN_SERIES_REF'
   | 'FPB_ERR_METADATA_CONFLICT'
-  | 'FPB_ERR_PROMQL_PARSE';
+  | 'FPB_ERR_PROMQL_PARSE'
+  | 'FPB_ERR_PUSH_REJECTED';
 
 /** Base class: `code` is stable, `message` is for humans. */
 export class BridgeError extends Error {
@@ -222,4 +223,20 @@ function lineAndColumn(query: string, offset: number): { line: number; column: n
   const line = before.split('\n').length;
   const column = Buffer.byteLength(before.slice(lastBreak + 1), 'utf8') + 1;
   return { line, column };
+}
+
+/**
+ * A Pushgateway-API request (`PUT`/`POST`/`DELETE /metrics/job/…`) that the push receiver refused; nothing of it
+ * was stored. `status` is the HTTP status to answer (400 malformed or inconsistent, 413 a body limit, 429 a series
+ * or group limit); `reason` a stable short word for the self-metric (`path`, `parse`, `timestamp`, `conflict`,
+ * `duplicate`, `reserved`, `body_size`, `series_limit`, `group_limit`, `encoding`). `message` says what and where.
+ */
+export class PushRejectedError extends BridgeError {
+  readonly status: number;
+  readonly reason: string;
+  constructor(status: number, reason: string, message: string, options?: { cause?: unknown }) {
+    super('FPB_ERR_PUSH_REJECTED', message, options);
+    this.status = status;
+    this.reason = reason;
+  }
 }

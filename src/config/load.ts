@@ -13,6 +13,7 @@ import { deepFreeze } from './freeze.js';
 import { configFileSchema } from './schema.js';
 import type { BridgeConfig, ConfigFile } from './schema.js';
 import { resolveFlink } from './sections/flink.js';
+import { resolvePush } from './sections/push.js';
 import { resolveGlobal } from './sections/global.js';
 import { configErrorMap, issuesToError, parseYamlSource, validateSource } from './source.js';
 import type { YamlSource } from './source.js';
@@ -143,5 +144,5 @@ function finish(
 
 function toBridgeConfig(file: ConfigFile, reader: FileReader): BridgeConfig {
   const global = resolveGlobal(file.global);
-  return { global, flink: resolveFlink(file.flink, global.pollIntervalMs, reader) };
+  return { global, flink: resolveFlink(file.flink, global.pollIntervalMs, reader), push: resolvePush(file.push) };
 }

@@ -4,6 +4,7 @@ import type { Logger } from '../log/logger.js';
 import type { SeriesStore } from '../store/types.js';
 import { negotiateFormat, writeExposition } from '../exposition/index.js';
 import { readClusterStatus } from './status.js';
+import { pushRouter, type PushHttpDeps } from './push-routes.js';
 
 /** What the HTTP layer reads; the app wires it. */
 export interface HttpDeps {
@@ -19,6 +20,8 @@ export interface HttpDeps {
   readonly reload?: () => Promise<void>;
   /** The Flink REST URL the landing page names (the cluster facts themselves are read from the store). */
   readonly restUrl: () => string;
+  /** The Pushgateway API (`push.enabled`); absent ⇒ its paths answer 404. */
+  readonly push?: PushHttpDeps;
 }
 
 /**
@@ -44,6 +47,8 @@ export function createHttpApp(deps: HttpDeps): Express {
       filter: (req, res) => /^application\/openmetrics-text/.test(String(res.getHeader('Content-Type') ?? '')) || compression.filter(req, res),
     }),
   );
+
+  if (deps.push) app.use(pushRouter(deps.push));
 
   app.get('/metrics', async (req: Request, res: Response) => {
     const { format, contentType } = negotiateFormat(req.headers.accept);

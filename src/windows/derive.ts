@@ -2,6 +2,7 @@ import { labelSet } from '../model/labels.js';
 import { F, type FamilySpec } from '../sources/flink/families.js';
 import type { SeriesStore, SnapshotSample, StoredSeries } from '../store/types.js';
 import { coveredRate } from './covered-rate.js';
+import { derivePushed } from './pushed.js';
 
 /** A configured window: its label value (`1m`) and length in ms. */
 export interface WindowSpec {
@@ -86,6 +87,8 @@ export function deriveWindowed(store: SeriesStore, evalTimeMs: number, windows: 
       for (const [window, v] of byWindow) out.push({ labels: labelSet(spec.name, { ...labels, window }), value: v });
     }
   }
+  // Operator-level and data-quality families from pushed reporter data (README "Push API").
+  for (const sample of derivePushed(store, evalTimeMs, windows)) out.push(sample);
   return out;
 }
 

@@ -88,6 +88,14 @@ export const F = {
   jmCpuLoad: f('flink_jobmanager_cpu_load_ratio', 'gauge', 'Recent CPU load of the JobManager process, 0..1.'),
   jmGcCollections: f('flink_jobmanager_gc_collections_total', 'counter', 'Garbage collections of the JobManager JVM, by collector.', { labels: ['collector'] }),
   jmGcTime: f('flink_jobmanager_gc_time_seconds_total', 'counter', 'Time spent in garbage collection by the JobManager JVM, by collector.', { labels: ['collector'] }),
+  // from pushed reporter data (PrometheusPushGatewayReporter; the REST API does not give these cheaply)
+  operatorRecordsInRate: f('flink_operator_records_in_per_second', 'gauge', 'Records received by the operator per second over the window, summed over its subtasks: windowed rate of the pushed flink_taskmanager_job_task_operator_numRecordsIn of each subtask.', { labels: [...TASK, 'operator_id', 'operator_name', 'window'] }),
+  operatorRecordsOutRate: f('flink_operator_records_out_per_second', 'gauge', 'Records emitted by the operator per second over the window, summed over its subtasks: windowed rate of the pushed flink_taskmanager_job_task_operator_numRecordsOut of each subtask.', { labels: [...TASK, 'operator_id', 'operator_name', 'window'] }),
+  taskLateRecordsDropped: f('flink_task_late_records_dropped_total', 'counter', 'Records dropped by the vertex\'s window operators for arriving after the watermark (plus allowed lateness), summed over subtasks and operators: pushed numLateRecordsDropped.', { labels: TASK }),
+  taskLateRecordsDroppedRate: f('flink_task_late_records_dropped_per_second', 'gauge', 'Late records dropped by the vertex per second over the window: sum over subtasks and operators of the windowed rate of the pushed numLateRecordsDropped.', { labels: [...TASK, 'window'] }),
+  taskRecordsInErrors: f('flink_task_records_in_errors_total', 'counter', 'Records the vertex\'s sources failed to read (FLIP-33 numRecordsInErrors), summed over subtasks and operators; pushed data.', { labels: TASK }),
+  taskRecordsOutErrors: f('flink_task_records_out_errors_total', 'counter', 'Records the vertex\'s sinks failed to write (FLIP-33 numRecordsOutErrors), summed over subtasks and operators; pushed data.', { labels: TASK }),
+  jobLatency: f('flink_job_latency_seconds', 'gauge', 'Latency-marker latency from the sources to the operators of the job (metrics.latency.interval), by quantile: the largest value over the pushed latency histograms of the job, in seconds.', { labels: [...JOB, 'quantile'] }),
 } as const satisfies Record<string, FamilySpec>;
 
 /** All families, in the catalog's order. */

@@ -100,6 +100,8 @@ export class FlinkPoller {
     const staleAfterMs = this.opts.staleAfterMs ?? 3 * this.opts.pollIntervalMs;
     store.appendSnapshot(FLINK_REST_SOURCE, t, restSamples, { retain: retainSeries(outcome, this.state.health, staleAfterMs) });
     this.state.health.record(outcome.answered, t);
+    // Set before onCommit: the stages it runs read this cycle's outcome (the push job lifecycle reads the job list).
+    this.lastOutcome = outcome;
     this.opts.onCommit?.(FLINK_REST_SOURCE, t);
 
     const seconds = (performance.now() - started) / 1000;
@@ -111,7 +113,6 @@ export class FlinkPoller {
     self.pollCycles.inc({ result: !outcome.reachable ? 'unreachable' : outcome.failures.length > 0 ? 'partial' : 'success' });
     if (outcome.reachable) self.lastPollSuccess.set(Date.now() / 1000);
     this.log(outcome, seconds, rest.requestCount, restSamples.length);
-    this.lastOutcome = outcome;
     this.completedCycles++;
     return outcome;
   }

@@ -49,6 +49,13 @@ describe('defaults', () => {
       // 3 × poll_interval
       staleAfterMs: 45_000,
     },
+    push: {
+      enabled: true,
+      groupTtlMs: 120_000,
+      removeFinishedJobs: true,
+      enableAdminApi: false,
+      limits: { maxBodyBytes: 16 * 1024 * 1024, maxDecodedBytes: 64 * 1024 * 1024, maxGroups: 1000, maxSeriesPerGroup: 100_000, maxSeriesTotal: 1_000_000 },
+    },
   };
 
   it('defaultConfig() is the built-in defaults', () => {
@@ -125,6 +132,13 @@ flink:
         staleAfterMs: 30_000,
         authorization: { type: 'Bearer', credentials: 'tok' },
       },
+      push: {
+        enabled: true,
+        groupTtlMs: 120_000,
+        removeFinishedJobs: true,
+        enableAdminApi: false,
+        limits: { maxBodyBytes: 16 * 1024 * 1024, maxDecodedBytes: 64 * 1024 * 1024, maxGroups: 1000, maxSeriesPerGroup: 100_000, maxSeriesTotal: 1_000_000 },
+      },
     });
   });
 
@@ -146,7 +160,7 @@ flink:
 describe('unknown keys', () => {
   it.each([
     ['top level', 'foo: 1\n', 'config.yml:1:1: foo: unknown key'],
-    ['a future section', 'global: {}\npush: {enabled: true}\n', 'config.yml:2:1: push: unknown key'],
+    ['a future section', 'global: {}\nalerting: {resend_delay: 1m}\n', 'config.yml:2:1: alerting: unknown key'],
     ['global', 'global:\n  poll_interval: 15s\n  scrape_interval: 15s\n', 'config.yml:3:3: global.scrape_interval: unknown key'],
     ['flink', 'flink:\n  foo: 1\n', 'config.yml:2:3: flink.foo: unknown key'],
     ['flink.basic_auth', 'flink:\n  basic_auth:\n    username: u\n    pasword: p\n', 'config.yml:4:5: flink.basic_auth.pasword: unknown key'],

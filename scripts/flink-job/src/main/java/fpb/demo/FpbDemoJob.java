@@ -14,7 +14,9 @@
  *
  * Arguments (all optional, "--key value"): --rate <records/s, whole job> (default 300),
  * --keys <number of keys> (default 16), --window-ms (default 5000), --checkpoint-ms (default 10000),
- * --parallelism (default 2), --name (default fpb-demo-job).
+ * --parallelism (default 2), --name (default fpb-demo-job), --late-every <n> (default 50: every n-th event is
+ * stamped 10 s in the past, older than the watermark, so the window drops it as late and
+ * numLateRecordsDropped grows; 0 = no late events).
  */
 package fpb.demo;
 
@@ -55,6 +57,7 @@ public final class FpbDemoJob {
         final long checkpointMs = Long.parseLong(opts.getOrDefault("checkpoint-ms", "10000"));
         final int parallelism = Integer.parseInt(opts.getOrDefault("parallelism", "2"));
         final String name = opts.getOrDefault("name", "fpb-demo-job");
+        final long lateEvery = Long.parseLong(opts.getOrDefault("late-every", "50"));
 
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         // DataGeneratorSource reports BOUNDED; force streaming so the job is a normal streaming job.
@@ -65,7 +68,7 @@ public final class FpbDemoJob {
         // Long.MAX_VALUE records at `rate` records/s: unbounded for any practical purpose.
         DataGeneratorSource<Tuple3<String, Long, Long>> source =
                 new DataGeneratorSource<>(
-                        new EventGenerator(keys),
+                        new EventGenerator(keys, lateEvery),
                         Long.MAX_VALUE,
                         RateLimiterStrategy.perSecond(rate),
                         EVENT_TYPE);
@@ -109,19 +112,27 @@ public final class FpbDemoJob {
         return out;
     }
 
-    /** index -> (k<index % keys>, index % 1000, now). */
+    /**
+     * index -> (k<index % keys>, index % 1000, now), every lateEvery-th event 10 s in the past: older than the
+     * watermark (2 s out-of-orderness) plus a 5 s window, so the window operator drops it as late.
+     */
     public static final class EventGenerator
             implements GeneratorFunction<Long, Tuple3<String, Long, Long>> {
         private static final long serialVersionUID = 1L;
+        private static final long LATE_BY_MS = 10_000L;
         private final int keys;
+        private final long lateEvery;
 
-        public EventGenerator(int keys) {
+        public EventGenerator(int keys, long lateEvery) {
             this.keys = Math.max(1, keys);
+            this.lateEvery = lateEvery;
         }
 
         @Override
         public Tuple3<String, Long, Long> map(Long index) {
-            return Tuple3.of("k" + (index % keys), index % 1000, System.currentTimeMillis());
+            long now = System.currentTimeMillis();
+            boolean late = lateEvery > 0 && index > 0 && index % lateEvery == 0;
+            return Tuple3.of("k" + (index % keys), index % 1000, late ? now - LATE_BY_MS : now);
         }
     }
 

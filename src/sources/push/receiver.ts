@@ -1,0 +1,421 @@
+import { MetadataConflictError, PushRejectedError, SeriesConflictError, SeriesLimitError } from '../../errors.js';
+import type { ParsedFamily } from '../../exposition/types.js';
+import { LabelSet } from '../../model/labels.js';
+import type { MetricMetadata } from '../../model/metadata.js';
+import { METRIC_NAME_LABEL } from '../../model/names.js';
+import type { Appender, SeriesStore } from '../../store/types.js';
+import { completeClassicFamily } from './classic-families.js';
+import type { GroupingKey } from './grouping-key.js';
+
+/** Name prefix of every push-group source in the store; the rest is the grouping key's `id`. */
+export const PUSH_SOURCE_PREFIX = 'push:';
+
+/** The Pushgateway's synthetic per-group gauges (storage/diskmetricstore.go). */
+export const PUSH_TIME_METRIC = 'push_time_seconds';
+export const PUSH_FAILURE_TIME_METRIC = 'push_failure_time_seconds';
+const PUSH_TIME_META: MetricMetadata = { type: 'gauge', help: 'Last Unix time when changing this group in the Pushgateway succeeded.' };
+const PUSH_FAILURE_TIME_META: MetricMetadata = { type: 'gauge', help: 'Last Unix time when changing this group in the Pushgateway failed.' };
+
+/** Limits of the push receiver (config `push.limits`). */
+export interface PushLimits {
+  /** Most groups held at once; a push creating one more gets 429. */
+  readonly maxGroups: number;
+  /** Most series one push may bring (the two synthetic gauges not counted); more gets 429. */
+  readonly maxSeriesPerGroup: number;
+  /** Most series all groups together may hold; a push that would exceed it gets 429. */
+  readonly maxSeriesTotal: number;
+}
+
+/** What the receiver tells about refused pushes and groups; the self-metrics implement it. */
+export interface PushObserver {
+  rejected(reason: string): void;
+  groups(count: number, series: number): void;
+  /** Groups removed other than by DELETE or wipe: `ttl` (expired), `job_finished` (job lifecycle). */
+  removed(cause: 'ttl' | 'job_finished', n: number): void;
+}
+
+export interface PushReceiverOptions {
+  readonly store: SeriesStore;
+  /** A group is removed this long after its last successful push (ms; Infinity = never, the Pushgateway's way). */
+  readonly groupTtlMs: number;
+  readonly limits: PushLimits;
+  /** Family names pushes may not use (the sidecar's own series), e.g. `flink_bridge_*`. */
+  readonly isReservedFamily?: (name: string) => boolean;
+  /** Called after each commit with the source and the commit's sample time (the app runs the windows stage). */
+  readonly onCommit?: (source: string, timestampMs: number) => void;
+  readonly observer?: PushObserver;
+  /** Clock, Unix ms. Default `Date.now`. */
+  readonly now?: () => number;
+}
+
+/** One family as a group holds it: its metadata, the time of the push that brought it, its series. */
+interface GroupFamily {
+  readonly metadata: MetricMetadata;
+  readonly pushedAtMs: number;
+  /** Series by label key; values are the sample values of the last push (for the JSON view). */
+  readonly series: Map<string, { readonly labels: LabelSet; readonly value: number }>;
+}
+
+interface Group {
+  readonly key: GroupingKey;
+  readonly source: string;
+  readonly families: Map<string, GroupFamily>;
+  seriesCount: number;
+  /** Unix ms of the last successful push (0 = never). */
+  lastPushMs: number;
+  /** Unix ms of the last failed push (0 = never). */
+  lastFailureMs: number;
+  /** Unix ms after which the group expires (last successful push + TTL; for a group that never succeeded: its creation + TTL). */
+  expiresAtMs: number;
+}
+
+/** A group as `GET /api/v1/metrics` shows it. */
+export interface GroupView {
+  readonly labels: Readonly<Record<string, string>>;
+  readonly lastPushMs: number;
+  readonly lastFailureMs: number;
+  readonly families: readonly {
+    readonly name: string;
+    readonly metadata: MetricMetadata;
+    readonly pushedAtMs: number;
+    readonly series: readonly { readonly labels: LabelSet; readonly value: number }[];
+  }[];
+}
+
+/**
+ * The Pushgateway-compatible receiver: push groups (one per grouping key) stored as `pinned` sources of the one
+ * series store. Semantics of Pushgateway 1.5.1 (`storage/diskmetricstore.go` `processWriteRequest`,
+ * `checkWriteRequest`, `sanitizeLabels`, `setPushFailedTimestamp`):
+ * - `PUT` replaces the group's families, `POST` only the families it brings (an empty body only bumps
+ *   `push_time_seconds`), `DELETE` removes the group. Replaced series end with a staleness marker.
+ * - Each series gets the grouping labels (overriding the body's) and `instance` (empty when absent: the store, like
+ *   Prometheus, treats an empty value as no label, see README).
+ * - Per group `push_time_seconds` (last success, Unix s) and `push_failure_time_seconds` (last failure, 0 = never).
+ *   A push refused after parsing sets `push_failure_time_seconds`, creating the group if needed.
+ * - Refused: samples with timestamps, the same series twice, a type different from another group's (or a
+ *   source's) declaration of the family, the sidecar's own family names, label sets owned by another source.
+ *
+ * Better than the Pushgateway: the check is O(size of the push) — metadata conflicts through the store's
+ * per-source metadata, duplicates through one set per push — not a gather of everything; a push is one appender
+ * transaction (all or nothing); groups expire `groupTtlMs` after their last successful push (their series end with
+ * staleness markers); limits on groups and series answer 429.
+ */
+export class PushReceiver {
+  private readonly groups = new Map<string, Group>();
+  private totalSeries = 0;
+  /** Last sample time handed out: pushes within one millisecond still get increasing timestamps. */
+  private lastT = 0;
+  private readonly now: () => number;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly opts: PushReceiverOptions) {
+    this.now = opts.now ?? Date.now;
+  }
+
+  /**
+   * Applies a `PUT` (`replace`) or `POST` push of parsed families to the group `key`.
+   * @throws PushRejectedError (400 invalid or inconsistent, 429 a limit); nothing of the push is stored then.
+   */
+  push(key: GroupingKey, families: readonly ParsedFamily[], replace: boolean): void {
+    const t = this.tick();
+    this.sweep(t);
+    let group = this.groups.get(key.id);
+    try {
+      this.checkTimestamps(families);
+      if (group === undefined && this.groups.size >= this.opts.limits.maxGroups) {
+        throw new PushRejectedError(429, 'group_limit', `push group limit reached: push.limits.max_groups = ${this.opts.limits.maxGroups} groups are held`);
+      }
+    } catch (e) {
+      if (e instanceof PushRejectedError && e.reason === 'timestamp') this.recordFailure(key, t);
+      throw this.count(e);
+    }
+    if (group === undefined) group = this.newGroup(key, t);
+    const app = this.opts.store.appender(group.source);
+    try {
+      const fresh: LabelSet[] = [];
+      const next = this.stage(app, group, families, replace, t, fresh);
+      app.commit();
+      this.apply(group, next, t, fresh);
+    } catch (e) {
+      app.rollback();
+      const rejected = this.translate(e);
+      if (group.lastPushMs === 0 && group.lastFailureMs === 0) {
+        // A group this push would have created: nothing of it stays (a 400 re-creates it to show the failure).
+        this.groups.delete(key.id);
+        this.opts.store.dropSource(group.source, t);
+      }
+      if (rejected.status === 400) this.recordFailure(key, t);
+      throw this.count(rejected);
+    }
+    this.opts.onCommit?.(group.source, t);
+    this.report();
+  }
+
+  /** `DELETE`: removes the group; its series end with staleness markers. Unknown groups are a no-op (202). */
+  delete(key: GroupingKey): void {
+    const t = this.tick();
+    const group = this.groups.get(key.id);
+    if (group === undefined) return;
+    this.drop(group, t);
+    this.report();
+  }
+
+  /** `PUT /api/v1/admin/wipe`: removes every group. */
+  wipe(): void {
+    const t = this.tick();
+    for (const g of [...this.groups.values()]) this.drop(g, t);
+    this.report();
+  }
+
+  /** Removes the groups whose TTL has passed (their series end with staleness markers). Returns how many. */
+  sweep(nowMs: number = this.now()): number {
+    let n = 0;
+    for (const g of [...this.groups.values()]) {
+      if (g.expiresAtMs <= nowMs) {
+        this.drop(g, Math.max(nowMs, this.lastT + 1));
+        n++;
+      }
+    }
+    if (n > 0) {
+      this.opts.observer?.removed('ttl', n);
+      this.report();
+    }
+    return n;
+  }
+
+  /** Sweeps expired groups every `intervalMs` (default: a tenth of the TTL, at most 1 s) on an unref'd timer. */
+  start(intervalMs: number = Math.min(1000, Math.max(10, this.opts.groupTtlMs / 10))): void {
+    if (this.timer !== undefined) return;
+    this.timer = setInterval(() => this.sweep(), intervalMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer !== undefined) clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  /** Removes the groups for which `predicate` is true (job lifecycle); returns how many. */
+  removeWhere(predicate: (labels: Readonly<Record<string, string>>, seriesJobIds: ReadonlySet<string>) => boolean): number {
+    const t = this.tick();
+    let n = 0;
+    for (const g of [...this.groups.values()]) {
+      if (predicate(Object.fromEntries(g.key.labels), jobIdsOf(g))) {
+        this.drop(g, t);
+        n++;
+      }
+    }
+    if (n > 0) {
+      this.opts.observer?.removed('job_finished', n);
+      this.report();
+    }
+    return n;
+  }
+
+  /** The groups for the JSON view, in grouping-key order. */
+  view(): GroupView[] {
+    this.sweep();
+    return [...this.groups.values()]
+      .sort((a, b) => (a.key.id < b.key.id ? -1 : a.key.id > b.key.id ? 1 : 0))
+      .map((g) => ({
+        labels: Object.fromEntries(g.key.labels),
+        lastPushMs: g.lastPushMs,
+        lastFailureMs: g.lastFailureMs,
+        families: [...g.families].map(([name, f]) => ({ name, metadata: f.metadata, pushedAtMs: f.pushedAtMs, series: [...f.series.values()] })),
+      }));
+  }
+
+  get groupCount(): number {
+    return this.groups.size;
+  }
+
+  get seriesCount(): number {
+    return this.totalSeries;
+  }
+
+  // ------------------------------------------------------------------------------------------------------------
+
+  private tick(): number {
+    this.lastT = Math.max(this.now(), this.lastT + 1);
+    return this.lastT;
+  }
+
+  private newGroup(key: GroupingKey, t: number): Group {
+    const source = PUSH_SOURCE_PREFIX + key.id;
+    // The receiver sweeps expired groups itself (with staleness markers at the expiry); the store's TTL is a
+    // backstop a little later, in case the receiver is not asked for a while.
+    this.opts.store.createSource(source, { kind: 'pinned', ttlMs: this.opts.groupTtlMs + 1000 });
+    const group: Group = { key, source, families: new Map(), seriesCount: 0, lastPushMs: 0, lastFailureMs: 0, expiresAtMs: t + this.opts.groupTtlMs };
+    this.groups.set(key.id, group);
+    return group;
+  }
+
+  private checkTimestamps(families: readonly ParsedFamily[]): void {
+    for (const f of families) {
+      for (const s of f.samples) {
+        if (s.timestampMs !== undefined) {
+          throw new PushRejectedError(
+            400,
+            'timestamp',
+            `pushed metrics are invalid or inconsistent with existing metrics: pushed metrics must not have timestamps (sample ${JSON.stringify(s.name)})`,
+          );
+        }
+      }
+    }
+  }
+
+  /**
+   * Writes the push into `app` (not committed) and returns the group's families after it. O(size of the push +
+   * series of the replaced families).
+   */
+  private stage(app: Appender, group: Group, families: readonly ParsedFamily[], replace: boolean, t: number, fresh: LabelSet[]): Map<string, GroupFamily> {
+    const grouping = group.key.labels;
+    const next = new Map<string, GroupFamily>(replace ? [] : group.families);
+    let pushedSeries = 0;
+    for (const pushed of families) {
+      const f = completeClassicFamily(pushed);
+      if (f.name === PUSH_TIME_METRIC || f.name === PUSH_FAILURE_TIME_METRIC) continue; // the Pushgateway replaces them silently
+      if (this.opts.isReservedFamily?.(f.name) === true) {
+        throw new PushRejectedError(400, 'reserved', `pushed metrics are invalid or inconsistent with existing metrics: metric family ${JSON.stringify(f.name)} is one of the sidecar's own`);
+      }
+      const metadata: MetricMetadata = { type: f.type, help: f.help ?? '' };
+      app.setMetadata(f.name, metadata);
+      const series = new Map<string, { labels: LabelSet; value: number }>();
+      const before = group.families.get(f.name)?.series;
+      for (const s of f.samples) {
+        const record: Record<string, string> = { ...s.labels };
+        for (const [n, v] of grouping) record[n] = v;
+        if (record.instance === undefined) record.instance = '';
+        record[METRIC_NAME_LABEL] = s.name;
+        const labels = LabelSet.from(record);
+        if (series.has(labels.key)) {
+          throw new PushRejectedError(
+            400,
+            'duplicate',
+            `pushed metrics are invalid or inconsistent with existing metrics: collected metric ${labels.toString()} was collected before with the same name and label values`,
+          );
+        }
+        pushedSeries++;
+        if (pushedSeries > this.opts.limits.maxSeriesPerGroup) {
+          throw new PushRejectedError(429, 'series_limit', `push brings more than push.limits.max_series_per_group = ${this.opts.limits.maxSeriesPerGroup} series`);
+        }
+        app.append(labels, t, s.value);
+        // Hold the store's own (interned) label set, not this push's copy: a series pushed again costs no memory
+        // of its own here (new series are swapped for the store's after the commit, see `apply`).
+        const known = before?.get(labels.key)?.labels;
+        if (known === undefined) fresh.push(labels);
+        series.set(labels.key, { labels: known ?? labels, value: s.value });
+      }
+      // A later family of the same name in one body (protobuf) overwrites an earlier one, as in the Pushgateway.
+      next.set(f.name, { metadata, pushedAtMs: t, series });
+    }
+    let nextCount = 0;
+    for (const f of next.values()) nextCount += f.series.size;
+    if (this.totalSeries - group.seriesCount + nextCount > this.opts.limits.maxSeriesTotal) {
+      throw new PushRejectedError(429, 'series_limit', `push groups would hold more than push.limits.max_series_total = ${this.opts.limits.maxSeriesTotal} series`);
+    }
+    // Series of the group that the push replaces and does not bring again end now.
+    for (const [name, old] of group.families) {
+      const kept = next.get(name);
+      if (kept === old) continue;
+      for (const [k, s] of old.series) if (kept?.series.has(k) !== true) app.appendStale(s.labels, t);
+    }
+    app.setMetadata(PUSH_TIME_METRIC, PUSH_TIME_META);
+    app.setMetadata(PUSH_FAILURE_TIME_METRIC, PUSH_FAILURE_TIME_META);
+    app.append(this.syntheticLabels(PUSH_TIME_METRIC, grouping), t, t / 1000);
+    app.append(this.syntheticLabels(PUSH_FAILURE_TIME_METRIC, grouping), t, group.lastFailureMs / 1000);
+    return next;
+  }
+
+  private apply(group: Group, next: Map<string, GroupFamily>, t: number, fresh: readonly LabelSet[]): void {
+    group.families.clear();
+    let count = 0;
+    for (const [name, f] of next) {
+      group.families.set(name, f);
+      count += f.series.size;
+    }
+    for (const labels of fresh) {
+      const stored = this.opts.store.get(labels);
+      const family = next.get(labels.metricName) ?? this.familyOfSample(next, labels.metricName);
+      const entry = family?.series.get(labels.key);
+      if (stored === undefined || family === undefined || entry === undefined) continue;
+      family.series.delete(labels.key);
+      family.series.set(stored.labels.key, { labels: stored.labels, value: entry.value });
+    }
+    this.totalSeries += count - group.seriesCount;
+    group.seriesCount = count;
+    group.lastPushMs = t;
+    group.expiresAtMs = t + this.opts.groupTtlMs;
+  }
+
+  /** The family a `_sum`/`_count`/`_bucket` sample belongs to (its own name is not a family then). */
+  private familyOfSample(families: Map<string, GroupFamily>, sampleName: string): GroupFamily | undefined {
+    for (const suffix of ['_bucket', '_count', '_sum']) {
+      if (sampleName.endsWith(suffix)) {
+        const f = families.get(sampleName.slice(0, -suffix.length));
+        if (f !== undefined) return f;
+      }
+    }
+    return undefined;
+  }
+
+  /** `setPushFailedTimestamp`: the group (created if needed) shows the failure; nothing else changes. */
+  private recordFailure(key: GroupingKey, t: number): void {
+    const group = this.groups.get(key.id) ?? (this.groups.size < this.opts.limits.maxGroups ? this.newGroup(key, t) : undefined);
+    if (group === undefined) return;
+    group.lastFailureMs = t;
+    const app = this.opts.store.appender(group.source);
+    try {
+      app.setMetadata(PUSH_TIME_METRIC, PUSH_TIME_META);
+      app.setMetadata(PUSH_FAILURE_TIME_METRIC, PUSH_FAILURE_TIME_META);
+      app.append(this.syntheticLabels(PUSH_TIME_METRIC, key.labels), t, group.lastPushMs / 1000);
+      app.append(this.syntheticLabels(PUSH_FAILURE_TIME_METRIC, key.labels), t, t / 1000);
+      app.commit();
+    } catch {
+      // Only the failure gauges: if even they cannot be written (e.g. the store is full), the 400 still tells.
+      app.rollback();
+    }
+  }
+
+  private syntheticLabels(name: string, grouping: GroupingKey['labels']): LabelSet {
+    const record: Record<string, string> = { [METRIC_NAME_LABEL]: name };
+    for (const [n, v] of grouping) record[n] = v;
+    return LabelSet.from(record);
+  }
+
+  private drop(group: Group, t: number): void {
+    this.opts.store.dropSource(group.source, t);
+    this.groups.delete(group.key.id);
+    this.totalSeries -= group.seriesCount;
+  }
+
+  private translate(e: unknown): PushRejectedError {
+    if (e instanceof PushRejectedError) return e;
+    const prefix = 'pushed metrics are invalid or inconsistent with existing metrics: ';
+    if (e instanceof MetadataConflictError) return new PushRejectedError(400, 'conflict', prefix + e.message, { cause: e });
+    if (e instanceof SeriesConflictError) return new PushRejectedError(400, 'conflict', prefix + e.message, { cause: e });
+    if (e instanceof SeriesLimitError) return new PushRejectedError(429, 'series_limit', e.message, { cause: e });
+    if (e instanceof Error && 'code' in e) return new PushRejectedError(400, 'invalid', prefix + e.message, { cause: e });
+    throw e;
+  }
+
+  private count(e: unknown): unknown {
+    if (e instanceof PushRejectedError) this.opts.observer?.rejected(e.reason);
+    return e;
+  }
+
+  private report(): void {
+    this.opts.observer?.groups(this.groups.size, this.totalSeries);
+  }
+}
+
+function jobIdsOf(g: Group): ReadonlySet<string> {
+  const ids = new Set<string>();
+  for (const f of g.families.values()) {
+    for (const s of f.series.values()) {
+      const id = s.labels.get('job_id');
+      if (id !== undefined) ids.add(id);
+    }
+  }
+  return ids;
+}

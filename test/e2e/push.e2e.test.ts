@@ -1,0 +1,125 @@
+import { execFile } from 'node:child_process';
+import { resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSidecar, type RunningSidecar } from '../support/sidecar.js';
+import { parseSamples, type ScrapedSample } from '../support/metrics.js';
+
+/**
+ * End-to-end of the push API (issue 6 §4): a real Flink of FLINK_LINE whose JobManager and TaskManager run Flink's
+ * PrometheusPushGatewayReporter with the sidecar as `hostUrl` (nothing else changed), and the demo job. The sidecar
+ * polls the REST API too (job lifecycle) and expires groups after a short `group_ttl`.
+ */
+const exec = promisify(execFile);
+const ROOT = resolve(import.meta.dirname, '../..');
+const LINE = process.env['FLINK_LINE'] ?? '2';
+const REST_PORT = process.env['FLINK_REST_PORT'] ?? '18081';
+const REST_URL = `http://127.0.0.1:${REST_PORT}`;
+const POLL_S = 5;
+const TTL_S = 30;
+
+let sidecar: RunningSidecar;
+let jobId = '';
+let flinkEnv: NodeJS.ProcessEnv = {};
+
+async function flink(...args: string[]): Promise<string> {
+  const { stdout } = await exec('bash', [resolve(ROOT, 'scripts/flink.sh'), ...args], { env: flinkEnv, cwd: ROOT, maxBuffer: 16 * 1024 * 1024 });
+  return stdout.trim();
+}
+
+async function scrape(): Promise<ScrapedSample[]> {
+  const r = await sidecar.get('/metrics');
+  expect(r.status).toBe(200);
+  return parseSamples(r.body);
+}
+
+const pushed = (s: ScrapedSample[], job: string): ScrapedSample[] =>
+  s.filter((x) => x.name.startsWith('flink_taskmanager_job_') && x.labels['job_id'] === job);
+
+async function eventually<T>(what: string, timeoutMs: number, check: () => Promise<T | false>): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const r = await check();
+      if (r !== false) return r;
+      last = 'condition false';
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${last instanceof Error ? last.message : String(last)}`);
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+}
+
+describe(`Flink ${LINE}'s PushGateway reporter pushing to the sidecar`, () => {
+  beforeAll(async () => {
+    sidecar = await startSidecar({
+      restUrl: REST_URL,
+      configYaml: `global:\n  poll_interval: ${POLL_S}s\n  windows: [30s, 1m]\nflink:\n  timeout: 4s\n  fetcher_update_interval: 2s\npush:\n  group_ttl: ${TTL_S}s\n`,
+    });
+    flinkEnv = {
+      ...process.env,
+      FLINK_LINE: LINE,
+      FLINK_REST_PORT: REST_PORT,
+      FLINK_EXTRA_CONF: [
+        'metrics.fetcher.update-interval: 2000',
+        'metrics.reporter.push.factory.class: org.apache.flink.metrics.prometheus.PrometheusPushGatewayReporterFactory',
+        `metrics.reporter.push.hostUrl: ${sidecar.url}`,
+        'metrics.reporter.push.interval: 2 s',
+        'metrics.latency.interval: 2000',
+      ].join('\n'),
+    };
+    await flink('stop');
+    await flink('start');
+    jobId = await flink('submit-job', '--new');
+    await flink('wait-running', jobId);
+  });
+
+  afterAll(async () => {
+    if (sidecar) {
+      const code = await sidecar.stop();
+      if (code !== 0) console.error(sidecar.output());
+    }
+    await flink('stop');
+  });
+
+  it('shows the reporter series under Flink names, with operator-level and data-quality families', async () => {
+    const s = await eventually('pushed and derived series of the job', 120_000, async () => {
+      const s = await scrape();
+      expect(pushed(s, jobId).length).toBeGreaterThan(10);
+      expect(s.filter((x) => x.name === 'flink_operator_records_in_per_second' && x.labels['job_id'] === jobId).length).toBeGreaterThan(0);
+      // The demo job stamps every 50th event 10 s in the past: its window drops them as late.
+      expect(s.find((x) => x.name === 'flink_task_late_records_dropped_total' && x.labels['job_id'] === jobId)?.value).toBeGreaterThan(0);
+      expect(s.find((x) => x.name === 'flink_task_late_records_dropped_per_second' && x.labels['job_id'] === jobId)?.value).toBeGreaterThan(0);
+      expect(s.filter((x) => x.name === 'flink_job_latency_seconds' && x.labels['job_id'] === jobId).length).toBeGreaterThan(0);
+      return s;
+    });
+    const groups = s.filter((x) => x.name === 'push_time_seconds');
+    expect(groups.length).toBeGreaterThanOrEqual(2); // the JobManager and the TaskManager
+    for (const g of groups) expect(g.value).toBeGreaterThan(Date.now() / 1000 - 60);
+    expect(s.find((x) => x.name === 'flink_task_records_in_total' && x.labels['job_id'] === jobId)).toBeDefined(); // REST still there
+  });
+
+  it('removes the groups of a cancelled job within one poll', async () => {
+    const r = await fetch(`${REST_URL}/jobs/${jobId}?mode=cancel`, { method: 'PATCH' });
+    expect(r.status).toBe(202);
+    await eventually('the job to be CANCELED', 60_000, async () => ((await (await fetch(`${REST_URL}/jobs/${jobId}`)).json()) as { state: string }).state === 'CANCELED');
+    const cancelledAt = Date.now();
+    await eventually('no pushed series of the cancelled job', (POLL_S + 5) * 1000, async () => pushed(await scrape(), jobId).length === 0);
+    expect(Date.now() - cancelledAt).toBeLessThan((POLL_S + 5) * 1000);
+  });
+
+  it('expires the group of a killed TaskManager after group_ttl', async () => {
+    const before = (await scrape()).filter((x) => x.name === 'push_time_seconds').map((x) => JSON.stringify(x.labels));
+    await flink('stop-tm', '--kill');
+    const killedAt = Date.now();
+    const gone = await eventually('a group to expire', (TTL_S + 20) * 1000, async () => {
+      const now = (await scrape()).filter((x) => x.name === 'push_time_seconds').map((x) => JSON.stringify(x.labels));
+      const missing = before.filter((g) => !now.includes(g));
+      return missing.length > 0 ? missing : false;
+    });
+    expect(gone).toHaveLength(1);
+    expect(Date.now() - killedAt).toBeGreaterThan((TTL_S - 5) * 1000);
+  });
+});

@@ -1,0 +1,153 @@
+import { describe, expect, it } from 'vitest';
+import { PushRejectedError } from '../../../../src/errors.js';
+import { parseTextExposition } from '../../../../src/exposition/index.js';
+import { MemorySeriesStore } from '../../../../src/store/index.js';
+import type { FeedEvent } from '../../../../src/store/types.js';
+import { parseGroupingKey, type GroupingKey } from '../../../../src/sources/push/grouping-key.js';
+import { removeGroupsOfFinishedJobs } from '../../../../src/sources/push/job-lifecycle.js';
+import { PushReceiver, type PushLimits } from '../../../../src/sources/push/receiver.js';
+
+const LIMITS: PushLimits = { maxGroups: 100, maxSeriesPerGroup: 1000, maxSeriesTotal: 10_000 };
+
+function setup(limits: Partial<PushLimits> = {}, ttlMs = 120_000) {
+  let now = 1_000_000;
+  const store = new MemorySeriesStore({ retentionMs: 600_000, now: () => now });
+  const commits: string[] = [];
+  const removed: string[] = [];
+  const receiver = new PushReceiver({
+    store,
+    groupTtlMs: ttlMs,
+    limits: { ...LIMITS, ...limits },
+    now: () => now,
+    onCommit: (source) => commits.push(source),
+    observer: { rejected: () => {}, groups: () => {}, removed: (cause, n) => removed.push(`${cause}:${n}`) },
+  });
+  const events: FeedEvent[] = [];
+  store.feed.subscribe((b) => events.push(...b));
+  return {
+    store,
+    receiver,
+    commits,
+    removed,
+    events,
+    advance: (ms: number) => (now += ms),
+    key: (path: string) => parseGroupingKey(path) as GroupingKey,
+    push: (path: string, text: string, replace = true) => receiver.push(parseGroupingKey(path) as GroupingKey, parseTextExposition(text), replace),
+    values: (name: string) =>
+      store
+        .select([{ name: '__name__', op: '=', value: name }])
+        .filter((s) => !s.isStale)
+        .map((s) => s.lastValue),
+  };
+}
+
+describe('PushReceiver', () => {
+  it('applies a push whole or not at all: a refused push leaves the group as it was', () => {
+    const t = setup();
+    t.push('/job/j', 'a 1\nb 2\n');
+    const before = t.store.seriesCount;
+    expect(() => t.push('/job/j', 'a 5\nc 1\nc 2\n')).toThrow(PushRejectedError);
+    expect(t.values('a')).toEqual([1]);
+    expect(t.values('c')).toEqual([]);
+    expect(t.store.seriesCount).toBe(before);
+  });
+
+  it('ends replaced series with staleness markers at the push', () => {
+    const t = setup();
+    t.push('/job/j', 'a 1\nb 2\n');
+    t.advance(1000);
+    t.push('/job/j', 'a 3\n');
+    const b = t.store.select([{ name: '__name__', op: '=', value: 'b' }]);
+    expect(b.map((s) => s.isStale)).toEqual([true]);
+    expect(t.values('a')).toEqual([3]);
+  });
+
+  it('checks type conflicts against other groups only through the families the push brings', () => {
+    const t = setup();
+    t.push('/job/j1', '# TYPE x counter\nx 1\n');
+    expect(() => t.push('/job/j2', '# TYPE x gauge\nx 1\n')).toThrow(/inconsistent with existing metrics/);
+    t.push('/job/j2', '# TYPE x counter\nx 2\n');
+    expect(t.values('x').sort()).toEqual([1, 2]);
+  });
+
+  it('expires a group group_ttl after its last successful push, with staleness markers, and counts it', () => {
+    const t = setup({}, 10_000);
+    t.push('/job/j', 'a 1\n');
+    t.advance(9_000);
+    expect(t.receiver.sweep()).toBe(0);
+    t.push('/job/j', 'a 2\n');
+    t.advance(9_000);
+    expect(t.receiver.sweep()).toBe(0);
+    t.advance(1_001);
+    expect(t.receiver.sweep()).toBe(1);
+    expect(t.values('a')).toEqual([]);
+    expect(t.values('push_time_seconds')).toEqual([]);
+    expect(t.events.filter((e) => e.kind === 'stale').length).toBeGreaterThanOrEqual(3);
+    expect(t.removed).toEqual(['ttl:1']);
+    expect(t.receiver.groupCount).toBe(0);
+  });
+
+  it('does not extend the TTL by failed pushes', () => {
+    const t = setup({}, 10_000);
+    t.push('/job/j', 'a 1\n');
+    t.advance(6_000);
+    expect(() => t.push('/job/j', 'a 1 123\n')).toThrow(/timestamps/);
+    t.advance(5_000);
+    expect(t.receiver.sweep()).toBe(1);
+  });
+
+  it('removes groups whose job_id labels all name finished or unlisted jobs, and keeps the others', () => {
+    const t = setup();
+    t.push('/job/tm1', 'm{job_id="a"} 1\nm{job_id="b"} 1\n');
+    t.push('/job/tm2', 'm{job_id="a"} 1\n');
+    t.push('/job/jm', 'heap 1\n');
+    const terminal = new Set(['FINISHED', 'CANCELED', 'FAILED']);
+    expect(removeGroupsOfFinishedJobs(t.receiver, { jobs: new Map([['a', 'CANCELED'], ['b', 'RUNNING']]) }, terminal)).toBe(1);
+    expect(t.receiver.view().map((g) => g.labels['job'])).toEqual(['jm', 'tm1']);
+    expect(removeGroupsOfFinishedJobs(t.receiver, { jobs: new Map() }, terminal)).toBe(1);
+    expect(t.receiver.view().map((g) => g.labels['job'])).toEqual(['jm']);
+    expect(t.removed).toEqual(['job_finished:1', 'job_finished:1']);
+  });
+
+  it('answers 429 at the group and series limits, keeping what is stored', () => {
+    const t = setup({ maxGroups: 2, maxSeriesPerGroup: 3, maxSeriesTotal: 5 });
+    t.push('/job/a', 'm{i="1"} 1\nm{i="2"} 1\nm{i="3"} 1\n');
+    const err = (f: () => void) => {
+      try {
+        f();
+      } catch (e) {
+        return e instanceof PushRejectedError ? [e.status, e.reason] : e;
+      }
+      return 'no error';
+    };
+    expect(err(() => t.push('/job/b', 'n{i="1"} 1\nn{i="2"} 1\nn{i="3"} 1\nn{i="4"} 1\n'))).toEqual([429, 'series_limit']);
+    expect(err(() => t.push('/job/b', 'n{i="1"} 1\nn{i="2"} 1\nn{i="3"} 1\n'))).toEqual([429, 'series_limit']);
+    t.push('/job/b', 'n{i="1"} 1\nn{i="2"} 1\n');
+    expect(err(() => t.push('/job/c', 'o 1\n'))).toEqual([429, 'group_limit']);
+    // Replacing a group's own series is not "more series".
+    t.push('/job/a', 'm{i="4"} 1\nm{i="5"} 1\nm{i="6"} 1\n');
+    expect(t.receiver.seriesCount).toBe(5);
+    expect(t.values('m')).toEqual([1, 1, 1]);
+  });
+
+  it("holds the store's own label sets for its bookkeeping, not copies (memory per pushed series)", () => {
+    const t = setup();
+    t.push('/job/j', '# TYPE s summary\ns{quantile="0.5"} 1\ns_count 2\nx{a="1"} 1\n');
+    const check = () => {
+      for (const f of t.receiver.view()[0]?.families ?? []) {
+        for (const s of f.series) expect(s.labels).toBe(t.store.get(s.labels)?.labels);
+      }
+    };
+    check();
+    t.advance(1000);
+    t.push('/job/j', '# TYPE s summary\ns{quantile="0.5"} 1\ns_count 3\nx{a="1"} 2\nx{a="2"} 1\n');
+    check();
+  });
+
+  it('tells the app after each commit', () => {
+    const t = setup();
+    t.push('/job/j', 'a 1\n');
+    t.push('/job/j', '', false);
+    expect(t.commits).toEqual(['push:job="j"', 'push:job="j"']);
+  });
+});
