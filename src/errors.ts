@@ -18,7 +18,8 @@ export type ErrorCode =
   | 'FPB_ERR_SERIES_LIMIT'
   | 'FPB_ERR_SERIES_CONFLICT'
   | 'FPB_ERR_UNKNOWN_SERIES_REF'
-  | 'FPB_ERR_METADATA_CONFLICT';
+  | 'FPB_ERR_METADATA_CONFLICT'
+  | 'FPB_ERR_PROMQL_PARSE';
 
 /** Base class: `code` is stable, `message` is for humans. */
 export class BridgeError extends Error {
@@ -190,4 +191,32 @@ export class MetadataConflictError extends BridgeError {
     );
     this.family = family;
   }
+ * A PromQL query that does not parse or does not type-check. `message` is Prometheus's wording,
+ * `<line>:<column>: parse error: <detail>` (`ParseErr.Error` in `promql/parser/parse.go` at v0.316.0; line and
+ * column are 1-based, the column counts UTF-8 bytes like Go). `position` is the offending span in the query
+ * (UTF-16 offsets, end exclusive); `detail` is the message without the position prefix.
+ */
+export class PromQLParseError extends BridgeError {
+  readonly position: { readonly start: number; readonly end: number };
+  readonly line: number;
+  readonly column: number;
+  readonly detail: string;
+  constructor(query: string, position: { start: number; end: number }, detail: string) {
+    const { line, column } = lineAndColumn(query, position.start);
+    // Go has no position to print for an empty query.
+    super('FPB_ERR_PROMQL_PARSE', `${query === '' ? 'unknown position' : `${line}:${column}`}: parse error: ${detail}`);
+    this.position = { start: position.start, end: position.end };
+    this.line = line;
+    this.column = column;
+    this.detail = detail;
+  }
+}
+
+// `PositionRange.StartPosInput` (promql/parser/posrange): Go counts bytes of UTF-8, so the column does too.
+function lineAndColumn(query: string, offset: number): { line: number; column: number } {
+  const before = query.slice(0, Math.max(0, Math.min(offset, query.length)));
+  const lastBreak = before.lastIndexOf('\n');
+  const line = before.split('\n').length;
+  const column = Buffer.byteLength(before.slice(lastBreak + 1), 'utf8') + 1;
+  return { line, column };
 }
