@@ -191,6 +191,9 @@ export class MetadataConflictError extends BridgeError {
     );
     this.family = family;
   }
+}
+
+/**
  * A PromQL query that does not parse or does not type-check. `message` is Prometheus's wording,
  * `<line>:<column>: parse error: <detail>` (`ParseErr.Error` in `promql/parser/parse.go` at v0.316.0; line and
  * column are 1-based, the column counts UTF-8 bytes like Go). `position` is the offending span in the query
