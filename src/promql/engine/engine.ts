@@ -81,7 +81,7 @@ export class Engine {
    */
   async instantQuery(query: Expr | string, tMs: number, opts: QueryOptions = {}): Promise<QueryResult<Value>> {
     const expr = typeof query === 'string' ? this.parse(query) : query;
-    const ev = this.evaluator(expr, tMs, tMs, 0, opts);
+    const ev = this.evaluator(expr, tMs, tMs, 0, opts, typeof query === 'string' ? query : undefined);
     const v = ev.eval(expr, tMs);
     return { value: toValue(v, tMs), warnings: [...ev.warnings], infos: [...ev.infos] };
   }
@@ -97,7 +97,7 @@ export class Engine {
     const expr = typeof query === 'string' ? this.parse(query) : query;
     if (!(stepMs > 0)) throw new PromQLEvalError('zero or negative query resolution step widths are not accepted. Try a positive integer');
     if (endMs < startMs) throw new PromQLEvalError('end timestamp must not be before start time');
-    const ev = this.evaluator(expr, startMs, endMs, stepMs, opts);
+    const ev = this.evaluator(expr, startMs, endMs, stepMs, opts, typeof query === 'string' ? query : undefined);
     const series = new Map<string, { labels: LabelSet; t: number[]; v: number[] }>();
     let lastYield = Date.now();
     let kept = 0;
@@ -132,7 +132,7 @@ export class Engine {
     return { value: matrix, warnings: [...ev.warnings], infos: [...ev.infos] };
   }
 
-  private evaluator(expr: Expr, startMs: number, endMs: number, stepMs: number, opts: QueryOptions): Evaluator {
+  private evaluator(expr: Expr, startMs: number, endMs: number, stepMs: number, opts: QueryOptions, query: string | undefined): Evaluator {
     if (opts.signal?.aborted === true) throw new PromQLCanceledError('expression evaluation');
     const lookbackMs = opts.lookbackDeltaMs ?? this.options.lookbackDeltaMs ?? DEFAULT_LOOKBACK_MS;
     const range = findMinMaxTime(expr, { startMs, endMs, stepMs, lookbackMs });
@@ -150,6 +150,7 @@ export class Engine {
       deadlineMs: Date.now() + timeoutMs,
       ...(opts.signal !== undefined ? { signal: opts.signal } : {}),
       functions: this.options.functions ?? SPECIAL_ONLY,
+      ...(query !== undefined ? { query } : {}),
     });
   }
 }

@@ -31,6 +31,8 @@ export interface EvalSettings {
   readonly deadlineMs: number;
   readonly signal?: AbortSignal;
   readonly functions: FunctionLookup;
+  /** The query text, for the positions in annotations ("… (1:10)"); absent when the caller gave an AST. */
+  readonly query?: string;
 }
 
 const EMPTY_LABELS = LabelSet.from({});
@@ -53,6 +55,15 @@ export class Evaluator {
   private checks = 0;
 
   constructor(private readonly s: EvalSettings) {}
+
+  /**
+   * Records a warning or info annotation worded as Prometheus's (`util/annotations`): "PromQL warning: <msg>
+   * (<line>:<col>)", the position of `pos` in the query text.
+   */
+  annotate(kind: 'warn' | 'info', msg: string, pos: { readonly start: number }): void {
+    const text = `PromQL ${kind === 'warn' ? 'warning' : 'info'}: ${msg}${this.s.query !== undefined ? ` (${startPos(this.s.query, pos.start)})` : ''}`;
+    (kind === 'warn' ? this.warnings : this.infos).add(text);
+  }
 
   /** Samples currently counted (for the range query's bookkeeping). */
   get currentSamples(): number {
@@ -243,7 +254,9 @@ export class Evaluator {
     const vec = this.instantVector(e.expr, t);
     switch (e.op) {
       case 'quantile':
-        if (Number.isNaN(param) || param < 0 || param > 1) this.warnings.add(`quantile value should be between 0 and 1, got ${param}`);
+        if (Number.isNaN(param) || param < 0 || param > 1) {
+          this.annotate('warn', `quantile value should be between 0 and 1, got ${goFormatG(param)}`, (e.param as Expr).pos);
+        }
         return aggregate(e.op, vec, e.grouping, e.without, param);
       case 'topk':
       case 'bottomk':
@@ -295,6 +308,9 @@ export class Evaluator {
         return { kind: 'vector', samples: out };
       }
       case 'vector': {
+        if (name.startsWith('sort') && this.s.startMs !== this.s.endMs) {
+          this.annotate('warn', 'sort is ineffective for range queries since results are always ordered by labels', e.pos);
+        }
         let vec: ESample[] = [];
         const scalars: number[] = [];
         const strings: string[] = [];
@@ -351,7 +367,7 @@ export class Evaluator {
       for (const s of series) {
         const metric = s.labels.get('__name__') ?? '';
         if (metric !== '' && !/_(total|sum|count|bucket)$/.test(metric)) {
-          this.infos.add(`PromQL info: metric might not be a counter, name does not end in _total/_sum/_count/_bucket: ${JSON.stringify(metric)}`);
+          this.annotate('info', `metric might not be a counter, name does not end in _total/_sum/_count/_bucket: ${JSON.stringify(metric)}`, arg.pos);
         }
       }
     }
@@ -391,6 +407,28 @@ export class Evaluator {
         throw new PromQLUnsupportedError(`function ${name}`);
     }
   }
+}
+
+/** Go's `PositionRange.StartPosInput`: "line:column" of a byte offset (1-based; we count UTF-16 units). */
+function startPos(query: string, pos: number): string {
+  let line = 1;
+  let lastBreak = -1;
+  for (let i = 0; i < pos && i < query.length; i++) {
+    if (query[i] === '\n') {
+      lastBreak = i;
+      line++;
+    }
+  }
+  return `${line}:${pos - lastBreak}`;
+}
+
+/** Go's `%g` for the values annotations print (NaN, ±Inf, shortest digits). */
+function goFormatG(v: number): string {
+  if (Number.isNaN(v)) return 'NaN';
+  if (v === Infinity) return '+Inf';
+  if (v === -Infinity) return '-Inf';
+  const s = String(v);
+  return s.replace(/e([+-])(\d)$/, 'e$10$2');
 }
 
 function unwrapParens(e: Expr): Expr {

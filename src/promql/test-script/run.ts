@@ -26,6 +26,11 @@ export interface EvalOutcome {
   readonly message?: string;
   /** The engine raised PromQLUnsupportedError (a construct we do not implement). */
   readonly unsupported?: boolean;
+  /**
+   * The eval reads or expects native histograms: its query names a series loaded with histogram samples (or
+   * derived by `load_with_nhcb`), or its expected output holds a histogram.
+   */
+  readonly nativeHistograms?: boolean;
 }
 
 export interface RunOptions {
@@ -57,6 +62,7 @@ export async function runScript(text: string, options: RunOptions = {}): Promise
   let engine = newEngine(store, options);
   let loadError: string | undefined;
   let histogramsLoaded = false;
+  const histogramNames = new Set<string>();
   const outcomes: EvalOutcome[] = [];
   for (const cmd of cmds) {
     if (cmd.kind === 'clear') {
@@ -64,10 +70,16 @@ export async function runScript(text: string, options: RunOptions = {}): Promise
       engine = newEngine(store, options);
       loadError = undefined;
       histogramsLoaded = false;
+      histogramNames.clear();
       continue;
     }
     if (cmd.kind === 'load') {
-      if (cmd.withNhcb || cmd.series.some((s) => s.values.some((v) => v.kind === 'histogram'))) histogramsLoaded = true;
+      for (const s of cmd.series) {
+        const name = s.labels['__name__'] ?? '';
+        if (s.values.some((v) => v.kind === 'histogram')) histogramNames.add(name);
+        if (cmd.withNhcb && name.endsWith('_bucket')) histogramNames.add(name.slice(0, -'_bucket'.length));
+      }
+      if (histogramNames.size > 0) histogramsLoaded = true;
       try {
         load(store, cmd);
       } catch (err) {
@@ -75,21 +87,28 @@ export async function runScript(text: string, options: RunOptions = {}): Promise
       }
       continue;
     }
+    const nativeHistograms =
+      cmd.expected.some((e) => e.values.some((v) => v.kind === 'histogram')) ||
+      [...histogramNames].some((n) => new RegExp(`(^|[^a-zA-Z0-9_:])${n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^a-zA-Z0-9_:])`).test(cmd.expr));
     const reason = options.skip?.(cmd);
     if (reason !== undefined) {
-      outcomes.push({ line: cmd.line, expr: cmd.expr, status: 'skip', message: reason });
+      outcomes.push({ line: cmd.line, expr: cmd.expr, status: 'skip', message: reason, nativeHistograms });
       continue;
     }
     if (loadError !== undefined) {
-      outcomes.push({ line: cmd.line, expr: cmd.expr, status: 'fail', message: loadError });
+      outcomes.push({ line: cmd.line, expr: cmd.expr, status: 'fail', message: loadError, nativeHistograms });
       continue;
     }
     try {
       const msg = await runEval(engine, cmd);
-      outcomes.push(msg === undefined ? { line: cmd.line, expr: cmd.expr, status: 'pass' } : { line: cmd.line, expr: cmd.expr, status: 'fail', message: msg });
+      outcomes.push(
+        msg === undefined
+          ? { line: cmd.line, expr: cmd.expr, status: 'pass', nativeHistograms }
+          : { line: cmd.line, expr: cmd.expr, status: 'fail', message: msg, nativeHistograms },
+      );
     } catch (err) {
       const unsupported = err instanceof PromQLUnsupportedError || (histogramsLoaded && !(err instanceof BridgeError));
-      outcomes.push({ line: cmd.line, expr: cmd.expr, status: 'fail', message: err instanceof Error ? err.message : String(err), unsupported });
+      outcomes.push({ line: cmd.line, expr: cmd.expr, status: 'fail', message: err instanceof Error ? err.message : String(err), unsupported, nativeHistograms });
     }
   }
   return outcomes;
@@ -115,7 +134,14 @@ function newEngine(store: MemorySeriesStore, options: RunOptions): Engine {
 function load(store: MemorySeriesStore, cmd: LoadCommand): void {
   const app = store.appender(SOURCE);
   try {
+    // A later line for the same series replaces the earlier one (test.go keys the definitions by label hash).
+    const defs = new Map<string, (typeof cmd.series)[number]>();
     for (const s of cmd.series) {
+      const key = LabelSet.from(s.labels).key;
+      defs.delete(key);
+      defs.set(key, s);
+    }
+    for (const s of defs.values()) {
       const labels = LabelSet.from(s.labels);
       s.values.forEach((v, i) => {
         const t = i * cmd.intervalMs;
