@@ -19,7 +19,8 @@ export type ErrorCode =
   | 'FPB_ERR_SERIES_CONFLICT'
   | 'FPB_ERR_UNKNOWN_SERIES_REF'
   | 'FPB_ERR_METADATA_CONFLICT'
-  | 'FPB_ERR_PROMQL_PARSE';
+  | 'FPB_ERR_PROMQL_PARSE'
+  | 'FPB_ERR_PROMQL_EVAL';
 
 /** Base class: `code` is stable, `message` is for humans. */
 export class BridgeError extends Error {
@@ -191,6 +192,9 @@ export class MetadataConflictError extends BridgeError {
     );
     this.family = family;
   }
+}
+
+/**
  * A PromQL query that does not parse or does not type-check. `message` is Prometheus's wording,
  * `<line>:<column>: parse error: <detail>` (`ParseErr.Error` in `promql/parser/parse.go` at v0.316.0; line and
  * column are 1-based, the column counts UTF-8 bytes like Go). `position` is the offending span in the query
@@ -219,4 +223,16 @@ function lineAndColumn(query: string, offset: number): { line: number; column: n
   const line = before.split('\n').length;
   const column = Buffer.byteLength(before.slice(lastBreak + 1), 'utf8') + 1;
   return { line, column };
+}
+
+/**
+ * A PromQL expression that parses but cannot be evaluated, where Prometheus's engine returns an error (e.g.
+ * `label_replace` with an invalid regex or target label, `double_exponential_smoothing` with a smoothing factor
+ * outside (0, 1), a native-histogram-only function). `message` is Prometheus's wording (`promql/functions.go`,
+ * `promql/engine.go` at v0.316.0) without the position prefix.
+ */
+export class PromQLEvalError extends BridgeError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('FPB_ERR_PROMQL_EVAL', message, options);
+  }
 }
