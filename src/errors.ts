@@ -230,10 +230,12 @@ function lineAndColumn(query: string, offset: number): { line: number; column: n
 }
 
 /**
- * A PromQL expression that parses but fails at evaluation, where Prometheus returns an execution error
- * (`ev.errorf` in `promql/engine.go` at v0.316.0): e.g. "vector cannot contain metrics with the same labelset",
- * "multiple matches for labels: many-to-one matching must be explicit (group_left/group_right)". `message` is
- * Prometheus's wording.
+ * A PromQL expression that parses but cannot be evaluated, where Prometheus's engine returns an error (e.g.
+ * `label_replace` with an invalid regex or target label, `double_exponential_smoothing` with a smoothing factor
+ * outside (0, 1), a native-histogram-only function). `message` is Prometheus's wording (`promql/functions.go`,
+ * `promql/engine.go` at v0.316.0) without the position prefix.
+ * Also the engine's own execution errors ("vector cannot contain metrics with the same labelset", the vector
+ * matching errors).
  */
 export class PromQLEvalError extends BridgeError {
   constructor(message: string, options?: { cause?: unknown }) {

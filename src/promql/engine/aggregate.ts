@@ -1,8 +1,18 @@
 import { PromQLEvalError } from '../../errors.js';
 import { LabelSet } from '../../model/labels.js';
 import { METRIC_NAME_LABEL } from '../../model/names.js';
-import type { AggregationOp } from '../ast.js';
-import { formatFloatF, kahanInc, quantile } from './interim-kernels.js';
+import {
+  type AggregateKernel,
+  aggregateKernel,
+  clampLimitRatio,
+  countValuesLabel,
+  goInt64Param,
+  limitRatioKeeps,
+  selectLimitK,
+  selectTopK,
+} from '../functions/aggregate-kernels.js';
+import type { PromSemantics } from '../semantics.js';
+import type { VectorSample } from '../value.js';
 import { deleteLabels, keepLabels, setLabel } from './labels.js';
 import type { ESample } from './types.js';
 
@@ -36,209 +46,73 @@ function groupingLabels(ls: LabelSet, grouping: readonly string[], without: bool
   return LabelSet.from({});
 }
 
-interface Group {
-  labels: LabelSet;
-  value: number;
-  mean: number;
-  kahanC: number;
-  count: number;
-  incrementalMean: boolean;
-  dropName: boolean;
-  values: number[];
-}
-
 /**
- * `sum avg count min max group stddev stdvar quantile` of `vec` grouped by `grouping` (`without` inverts it).
- * `param` is φ for `quantile`.
+ * `sum avg count min max group stddev stdvar quantile` of `vec` grouped by `grouping` (`without` inverts it), with
+ * the library's kernels (../functions/aggregate-kernels.ts). `param` is φ for `quantile`. A group's output keeps
+ * its name only if none of its inputs had the name's removal pending.
  */
-export function aggregate(op: AggregationOp, vec: readonly ESample[], grouping: readonly string[], without: boolean, param: number): ESample[] {
+export function aggregate(
+  op: 'sum' | 'avg' | 'min' | 'max' | 'count' | 'group' | 'stddev' | 'stdvar' | 'quantile',
+  vec: readonly ESample[],
+  grouping: readonly string[],
+  without: boolean,
+  param: number,
+  semantics: PromSemantics,
+): ESample[] {
   const sorted = [...grouping].sort();
-  const groups = new Map<string, Group>();
+  const groups = new Map<string, { labels: LabelSet; kernel: AggregateKernel; dropName: boolean }>();
   for (const s of vec) {
     const key = groupingKey(s.labels, sorted, without);
-    const f = s.v;
-    const g = groups.get(key);
+    let g = groups.get(key);
     if (g === undefined) {
-      const ng: Group = {
-        labels: groupingLabels(s.labels, sorted, without),
-        value: f,
-        mean: f,
-        kahanC: 0,
-        count: 1,
-        incrementalMean: false,
-        dropName: s.dropName,
-        values: [f],
-      };
-      if (op === 'stddev' || op === 'stdvar') ng.value = Number.isNaN(f) || !Number.isFinite(f) ? NaN : 0;
-      if (op === 'group') ng.value = 1;
-      groups.set(key, ng);
-      continue;
+      g = { labels: groupingLabels(s.labels, sorted, without), kernel: aggregateKernel(op, semantics, param), dropName: false };
+      groups.set(key, g);
     }
     if (s.dropName) g.dropName = true;
-    switch (op) {
-      case 'sum':
-        [g.value, g.kahanC] = kahanInc(f, g.value, g.kahanC);
-        break;
-      case 'avg': {
-        g.count++;
-        if (!g.incrementalMean) {
-          const [nv, nc] = kahanInc(f, g.value, g.kahanC);
-          if (nv !== Infinity && nv !== -Infinity) {
-            g.value = nv;
-            g.kahanC = nc;
-            break;
-          }
-          g.incrementalMean = true;
-          g.mean = g.value / (g.count - 1);
-          g.kahanC /= g.count - 1;
-        }
-        const q = (g.count - 1) / g.count;
-        [g.mean, g.kahanC] = kahanInc(f / g.count, q * g.mean, q * g.kahanC);
-        break;
-      }
-      case 'group':
-        break;
-      case 'max':
-        if (g.value < f || Number.isNaN(g.value)) g.value = f;
-        break;
-      case 'min':
-        if (g.value > f || Number.isNaN(g.value)) g.value = f;
-        break;
-      case 'count':
-        g.count++;
-        break;
-      case 'stddev':
-      case 'stdvar': {
-        g.count++;
-        const delta = f - g.mean;
-        g.mean += delta / g.count;
-        g.value += delta * (f - g.mean);
-        break;
-      }
-      case 'quantile':
-        g.values.push(f);
-        break;
-      default:
-        throw new PromQLEvalError(`expected aggregation operator but got "${op}"`);
-    }
+    g.kernel.add(s.v);
   }
-  const out: ESample[] = [];
-  for (const g of groups.values()) {
-    let v = g.value;
-    switch (op) {
-      case 'avg':
-        v = g.incrementalMean ? g.mean + g.kahanC : g.value / g.count + g.kahanC / g.count;
-        break;
-      case 'count':
-        v = g.count;
-        break;
-      case 'stdvar':
-        v = g.value / g.count;
-        break;
-      case 'stddev':
-        v = Math.sqrt(g.value / g.count);
-        break;
-      case 'quantile':
-        v = quantile(param, g.values);
-        break;
-      case 'sum':
-        v = g.value + g.kahanC;
-        break;
-      default:
-        break;
-    }
-    out.push({ labels: g.labels, v, dropName: g.dropName });
-  }
-  return out;
-}
-
-/** Go's `container/heap` over samples with a `less` order (the minimum at index 0). */
-class SampleHeap {
-  readonly items: ESample[] = [];
-  constructor(private readonly less: (a: ESample, b: ESample) => boolean) {}
-  push(s: ESample): void {
-    this.items.push(s);
-    this.up(this.items.length - 1);
-  }
-  fix0(): void {
-    this.down(0, this.items.length);
-  }
-  private up(j: number): void {
-    const h = this.items;
-    for (;;) {
-      const i = Math.trunc((j - 1) / 2);
-      if (i === j || !this.less(h[j] as ESample, h[i] as ESample)) break;
-      [h[i], h[j]] = [h[j] as ESample, h[i] as ESample];
-      j = i;
-    }
-  }
-  private down(i0: number, n: number): boolean {
-    const h = this.items;
-    let i = i0;
-    for (;;) {
-      const j1 = 2 * i + 1;
-      if (j1 >= n || j1 < 0) break;
-      let j = j1;
-      const j2 = j1 + 1;
-      if (j2 < n && this.less(h[j2] as ESample, h[j1] as ESample)) j = j2;
-      if (!this.less(h[j] as ESample, h[i] as ESample)) break;
-      [h[i], h[j]] = [h[j] as ESample, h[i] as ESample];
-      i = j;
-    }
-    return i > i0;
-  }
-}
-
-const byValue = (a: ESample, b: ESample): boolean => (Number.isNaN(a.v) ? true : a.v < b.v);
-const byReverseValue = (a: ESample, b: ESample): boolean => (Number.isNaN(a.v) ? true : a.v > b.v);
-
-/** Go's insertion sort (what `sort.Sort` does for ≤ 12 elements), in `less` order. */
-function goSort(items: ESample[], less: (a: ESample, b: ESample) => boolean): void {
-  for (let i = 1; i < items.length; i++) {
-    for (let j = i; j > 0 && less(items[j] as ESample, items[j - 1] as ESample); j--) {
-      [items[j], items[j - 1]] = [items[j - 1] as ESample, items[j] as ESample];
-    }
-  }
+  return [...groups.values()].map((g) => ({ labels: g.labels, v: g.kernel.result(), dropName: g.dropName }));
 }
 
 /**
- * `topk`, `bottomk`, `limitk` with k = `param` per group (`aggregationK`); the samples keep their labels.
+ * `topk`, `bottomk`, `limitk` with k = `param` per group, and `limit_ratio` with ratio `param` (`aggregationK`);
+ * the samples keep their labels. Selection by the library's kernels.
  * @throws PromQLEvalError for a NaN k or one out of int64 range, as Prometheus
  */
-export function aggregateK(op: 'topk' | 'bottomk' | 'limitk', vec: readonly ESample[], grouping: readonly string[], without: boolean, param: number): ESample[] {
+export function aggregateK(
+  op: 'topk' | 'bottomk' | 'limitk' | 'limit_ratio',
+  vec: readonly ESample[],
+  grouping: readonly string[],
+  without: boolean,
+  param: number,
+): ESample[] {
+  if (op === 'limit_ratio') {
+    if (param === 0) return [];
+    if (Number.isNaN(param)) throw new PromQLEvalError('Ratio value is NaN');
+    const r = clampLimitRatio(param);
+    return vec.filter((s) => limitRatioKeeps(r, s.labels));
+  }
   if (param < 1) return []; // before the NaN and range checks, as Go's `params.Max() < 1`
   if (Number.isNaN(param)) throw new PromQLEvalError('Parameter value is NaN');
   if (param <= -9223372036854775808) throw new PromQLEvalError(`Scalar value ${param} underflows int64`);
   if (param >= 9223372036854775807) throw new PromQLEvalError(`Scalar value ${param} overflows int64`);
-  const k = Math.min(Math.trunc(param), vec.length);
+  const k = Math.min(goInt64Param(param), vec.length);
   if (k < 1) return [];
   const sorted = [...grouping].sort();
-  const groups = new Map<string, SampleHeap>();
-  const less = op === 'bottomk' ? byReverseValue : byValue;
+  const groups = new Map<string, VectorSample[]>();
+  const origin = new Map<VectorSample, ESample>();
   for (const s of vec) {
     const key = groupingKey(s.labels, sorted, without);
-    let h = groups.get(key);
-    if (h === undefined) {
-      h = new SampleHeap(less);
-      groups.set(key, h);
-      h.push(s);
-      continue;
-    }
-    const top = h.items[0] as ESample;
-    if (op === 'limitk') {
-      if (h.items.length < k) h.push(s);
-    } else if (h.items.length < k) {
-      h.push(s);
-    } else if (op === 'topk' ? top.v < s.v || (Number.isNaN(top.v) && !Number.isNaN(s.v)) : top.v > s.v || (Number.isNaN(top.v) && !Number.isNaN(s.v))) {
-      h.items[0] = s;
-      if (k > 1) h.fix0();
-    }
+    let g = groups.get(key);
+    if (g === undefined) groups.set(key, (g = []));
+    const vs: VectorSample = { labels: s.labels, t: 0, v: s.v };
+    origin.set(vs, s);
+    g.push(vs);
   }
   const out: ESample[] = [];
-  for (const h of groups.values()) {
-    const items = [...h.items];
-    if (op !== 'limitk' && items.length > 1) goSort(items, (a, b) => less(b, a)); // sort.Reverse
-    out.push(...items);
+  for (const g of groups.values()) {
+    const picked = op === 'limitk' ? selectLimitK(g, k) : selectTopK(g, k, op);
+    for (const p of picked) out.push(origin.get(p) as ESample);
   }
   return out;
 }
@@ -248,7 +122,7 @@ export function countValues(vec: readonly ESample[], label: string, grouping: re
   const g = without ? [...grouping].sort() : [...grouping, label].sort();
   const groups = new Map<string, { labels: LabelSet; count: number }>();
   for (const s of vec) {
-    const metric = setLabel(s.labels, label, formatFloatF(s.v));
+    const metric = setLabel(s.labels, label, countValuesLabel(s.v));
     const key = groupingKey(metric, g, without);
     const grp = groups.get(key);
     if (grp === undefined) groups.set(key, { labels: groupingLabels(metric, g, without), count: 1 });

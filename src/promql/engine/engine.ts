@@ -6,7 +6,8 @@ import type { Expr } from '../ast.js';
 import { parseExpr, type ParseOptions } from '../parser/index.js';
 import type { Matrix, Value, Vector } from '../value.js';
 import { Evaluator } from './evaluator.js';
-import { SPECIAL_ONLY, type FunctionLookup } from './function-table.js';
+import { lookupImplementation } from '../functions/registry.js';
+import type { FunctionLookup } from './function-table.js';
 import { compareLabels, withoutName } from './labels.js';
 import { findMinMaxTime } from './time-range.js';
 import type { EValue } from './types.js';
@@ -25,7 +26,7 @@ export interface EngineOptions {
   readonly maxSamples?: number;
   /** Step of subqueries written without one (`x[5m:]`), ms; Prometheus uses the global evaluation interval (1m). */
   readonly noStepSubqueryIntervalMs?: number;
-  /** The function library (src/promql/functions/registry.ts). */
+  /** The function library; default: src/promql/functions/registry.ts `lookupImplementation`. */
   readonly functions?: FunctionLookup;
   /** Parser feature switches (experimental functions, fill modifiers, unquoted UTF-8 names). */
   readonly parse?: Omit<ParseOptions, 'compat'>;
@@ -149,7 +150,7 @@ export class Engine {
       maxSamples: this.options.maxSamples ?? DEFAULT_MAX_SAMPLES,
       deadlineMs: Date.now() + timeoutMs,
       ...(opts.signal !== undefined ? { signal: opts.signal } : {}),
-      functions: this.options.functions ?? SPECIAL_ONLY,
+      functions: this.options.functions ?? lookupImplementation,
       ...(query !== undefined ? { query } : {}),
     });
   }

@@ -257,15 +257,14 @@ export class Evaluator {
         if (Number.isNaN(param) || param < 0 || param > 1) {
           this.annotate('warn', `quantile value should be between 0 and 1, got ${goFormatG(param)}`, (e.param as Expr).pos);
         }
-        return aggregate(e.op, vec, e.grouping, e.without, param);
+        return aggregate(e.op, vec, e.grouping, e.without, param, this.s.semantics);
       case 'topk':
       case 'bottomk':
       case 'limitk':
-        return aggregateK(e.op, vec, e.grouping, e.without, param);
       case 'limit_ratio':
-        throw new PromQLUnsupportedError('limit_ratio (experimental)');
+        return aggregateK(e.op, vec, e.grouping, e.without, param);
       default:
-        return aggregate(e.op, vec, e.grouping, e.without, param);
+        return aggregate(e.op, vec, e.grouping, e.without, param, this.s.semantics);
     }
   }
 
