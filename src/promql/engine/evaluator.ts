@@ -10,7 +10,9 @@ import { aggregate, aggregateK, countValues } from './aggregate.js';
 import { scalarBinop, vectorAnd, vectorBinop, vectorOr, vectorScalarBinop, vectorUnless } from './binop.js';
 import { evalDurationMs } from './durations.js';
 import type { FunctionLookup } from './function-table.js';
+import { histogramFraction, histogramQuantile } from '../functions/histogram.js';
 import type { RangeFunction } from '../functions/types.js';
+import type { Vector } from '../value.js';
 import { compareLabels } from './labels.js';
 import type { ESample, ESeries, EValue } from './types.js';
 
@@ -321,7 +323,7 @@ export class Evaluator {
         });
         const bare = args.find((x) => exprType(x) === 'vector')?.type === 'vectorSelector';
         const input = vec.map((s) => ({ labels: s.labels, t: bare ? (s.storedT ?? t) : t, v: s.v }));
-        const result = impl.impl(input, scalars, strings, ctx);
+        const result = this.histogramAnnotations(name, args, input, scalars) ?? impl.impl(input, scalars, strings, ctx);
         const byKey = new Map(vec.map((s) => [s.labels.key, s.dropName]));
         const keepsName = impl.traits.keepsName;
         // A relabelled __name__ is a new name: label_replace/label_join into __name__ clear the delayed removal.
@@ -340,6 +342,32 @@ export class Evaluator {
     }
   }
 
+  /**
+   * histogram_quantile / histogram_fraction: the library computes the annotations Prometheus attaches (invalid
+   * quantile, malformed `le`, forced monotonicity), which the registry's vector entry does not pass on; the engine
+   * calls the library directly to word and position them. Undefined for other functions.
+   */
+  private histogramAnnotations(name: string, args: readonly Expr[], input: Vector, scalars: readonly number[]): Vector | undefined {
+    if (name !== 'histogram_quantile' && name !== 'histogram_fraction') return undefined;
+    const r = name === 'histogram_quantile' ? histogramQuantile(scalars[0] ?? NaN, input) : histogramFraction(scalars[0] ?? NaN, scalars[1] ?? NaN, input);
+    const a = r.annotations;
+    const vecArg = args[args.length - 1] as Expr;
+    const metric = input.find((s) => s.labels.get('__name__') !== undefined)?.labels.get('__name__') ?? '';
+    const forMetric = (m: string): string => (m === '' ? '' : ` for metric name ${JSON.stringify(m)}`);
+    if (a.invalidQuantile) this.annotate('warn', `quantile value should be between 0 and 1, got ${goFormatG(scalars[0] ?? NaN)}`, (args[0] as Expr).pos);
+    for (const le of a.badBucketLabels) {
+      this.annotate('warn', `bucket label "le" is missing or has a malformed value of ${JSON.stringify(le)}${forMetric(metric)}`, vecArg.pos);
+    }
+    if (a.forcedMonotonicity) {
+      this.annotate(
+        'info',
+        `input to histogram_quantile needed to be fixed for monotonicity (see https://prometheus.io/docs/prometheus/latest/querying/functions/#histogram_quantile)${forMetric(metric)}`,
+        vecArg.pos,
+      );
+    }
+    return r.vector;
+  }
+
   /** A function over a range vector (`rate`, `*_over_time`, …): per series of the matrix argument. */
   private rangeCall(e: Call, args: Expr[], impl: { readonly impl: RangeFunction; readonly traits: { readonly keepsName: boolean } }, t: number): EValue {
     const matrixIndex = args.findIndex((a) => exprType(a) === 'matrix');
@@ -351,6 +379,10 @@ export class Evaluator {
     args.forEach((a, i) => {
       if (i !== matrixIndex) scalars.push(this.scalarArg(a, t));
     });
+    if (e.func.name === 'quantile_over_time') {
+      const q = scalars[0] ?? NaN;
+      if (Number.isNaN(q) || q < 0 || q > 1) this.annotate('warn', `quantile value should be between 0 and 1, got ${goFormatG(q)}`, (args[0] as Expr).pos);
+    }
     const end = this.refTime(arg, t);
     const series = arg.type === 'matrixSelector' ? this.matrixSelector(arg, t) : this.subquery(arg, t);
     const ctx = { rangeStartMs: end - this.rangeMs(arg), rangeEndMs: end, evalTimeMs: t, semantics: this.s.semantics };

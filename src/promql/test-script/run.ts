@@ -4,6 +4,8 @@ import { MemorySeriesStore } from '../../store/memory-series-store.js';
 import { Engine } from '../engine/engine.js';
 import { compareLabels } from '../engine/labels.js';
 import type { FunctionLookup } from '../engine/function-table.js';
+import { compileMatcher } from '../../store/matchers.js';
+import type { Expr } from '../ast.js';
 import type { Value } from '../value.js';
 import { parseScript, type EvalCommand, type LoadCommand } from './script.js';
 
@@ -63,6 +65,7 @@ export async function runScript(text: string, options: RunOptions = {}): Promise
   let loadError: string | undefined;
   let histogramsLoaded = false;
   const histogramNames = new Set<string>();
+  const histogramSeries: Record<string, string>[] = [];
   const outcomes: EvalOutcome[] = [];
   for (const cmd of cmds) {
     if (cmd.kind === 'clear') {
@@ -71,12 +74,16 @@ export async function runScript(text: string, options: RunOptions = {}): Promise
       loadError = undefined;
       histogramsLoaded = false;
       histogramNames.clear();
+      histogramSeries.length = 0;
       continue;
     }
     if (cmd.kind === 'load') {
       for (const s of cmd.series) {
         const name = s.labels['__name__'] ?? '';
-        if (s.values.some((v) => v.kind === 'histogram')) histogramNames.add(name);
+        if (s.values.some((v) => v.kind === 'histogram')) {
+          histogramNames.add(name);
+          histogramSeries.push({ ...s.labels });
+        }
         if (cmd.withNhcb && name.endsWith('_bucket')) histogramNames.add(name.slice(0, -'_bucket'.length));
       }
       if (histogramNames.size > 0) histogramsLoaded = true;
@@ -89,6 +96,7 @@ export async function runScript(text: string, options: RunOptions = {}): Promise
     }
     const nativeHistograms =
       cmd.expected.some((e) => e.values.some((v) => v.kind === 'histogram')) ||
+      selectsAny(engine, cmd.expr, histogramSeries) ||
       [...histogramNames].some((n) => new RegExp(`(^|[^a-zA-Z0-9_:])${n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^a-zA-Z0-9_:])`).test(cmd.expr));
     const reason = options.skip?.(cmd);
     if (reason !== undefined) {
@@ -112,6 +120,49 @@ export async function runScript(text: string, options: RunOptions = {}): Promise
     }
   }
   return outcomes;
+}
+
+/** Whether a selector of `expr` matches one of `series` (label records); false when `expr` does not parse. */
+function selectsAny(engine: Engine, expr: string, series: readonly Record<string, string>[]): boolean {
+  if (series.length === 0) return false;
+  let ast: Expr;
+  try {
+    ast = engine.parse(expr);
+  } catch {
+    return false;
+  }
+  let found = false;
+  const walk = (e: Expr): void => {
+    if (found) return;
+    switch (e.type) {
+      case 'vectorSelector':
+      case 'matrixSelector': {
+        const ms = e.matchers.map((m) => compileMatcher(m));
+        found = series.some((r) => ms.every((m) => m.matches(r[m.name] ?? '')));
+        return;
+      }
+      case 'subquery':
+      case 'parenExpr':
+      case 'unaryExpr':
+        walk(e.expr);
+        return;
+      case 'binaryExpr':
+        walk(e.lhs);
+        walk(e.rhs);
+        return;
+      case 'aggregation':
+        walk(e.expr);
+        if (e.param !== null) walk(e.param);
+        return;
+      case 'call':
+        e.args.forEach(walk);
+        return;
+      default:
+        return;
+    }
+  };
+  walk(ast);
+  return found;
 }
 
 function newStore(): MemorySeriesStore {

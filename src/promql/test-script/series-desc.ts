@@ -101,7 +101,7 @@ function parseItem(item: string): SequenceValue[] {
     return Array.from({ length: n }, () => ({ kind: 'omitted' as const }));
   }
   if (item === 'stale') return [{ kind: 'stale' }];
-  if (/^[+-]?0x[0-9a-f]+$/i.test(item)) return [{ kind: 'float', v: num(item) }];
+  // No hex here: in the series notation `0x59` is 0 repeated (Go's lexer reads `x` as TIMES after a number).
   const m = ITEM_RE.exec(item);
   if (m === null) throw new SeriesDescError(`bad series value ${JSON.stringify(item)}`);
   let a = num(m[1] as string);
