@@ -27,8 +27,17 @@ const NUM = String.raw`(?:inf|nan|(?:\d[\d_]*\.?[\d_]*|\.\d[\d_]*)(?:e[+-]?\d+)?
 const ITEM_RE = new RegExp(String.raw`^([+-]?${NUM})(?:([+-])(${NUM}))?(?:x(\d+))?$`, 'i');
 const BLANK_RE = /^_(?:x(\d+))?$/;
 
-/** Parses one series line. @throws SeriesDescError */
+/** Parses one series line. @throws SeriesDescError for anything that is not the notation */
 export function parseSeriesDesc(line: string): SeriesDesc {
+  try {
+    return parseUnchecked(line);
+  } catch (err) {
+    if (err instanceof SeriesDescError) throw err;
+    throw new SeriesDescError(`${err instanceof Error ? err.message : String(err)}: ${line}`);
+  }
+}
+
+function parseUnchecked(line: string): SeriesDesc {
   let i = 0;
   const labels: Record<string, string> = {};
   const ident = /^[a-zA-Z_:][a-zA-Z0-9_:.]*/.exec(line);
