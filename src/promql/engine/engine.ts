@@ -38,6 +38,8 @@ export interface QueryOptions {
   readonly timeoutMs?: number;
   /** Aborting cancels the query at its next check ("query was canceled in expression evaluation"). */
   readonly signal?: AbortSignal;
+  /** When the query is given as an AST: the text it was parsed from, for the positions in annotations. */
+  readonly queryText?: string;
 }
 
 /** A query's result and its annotations (Prometheus's warnings and infos), deduplicated, in first-seen order. */
@@ -82,7 +84,7 @@ export class Engine {
    */
   async instantQuery(query: Expr | string, tMs: number, opts: QueryOptions = {}): Promise<QueryResult<Value>> {
     const expr = typeof query === 'string' ? this.parse(query) : query;
-    const ev = this.evaluator(expr, tMs, tMs, 0, opts, typeof query === 'string' ? query : undefined);
+    const ev = this.evaluator(expr, tMs, tMs, 0, opts, typeof query === 'string' ? query : opts.queryText);
     const v = ev.eval(expr, tMs);
     return { value: toValue(v, tMs), warnings: [...ev.warnings], infos: [...ev.infos] };
   }
@@ -98,7 +100,7 @@ export class Engine {
     const expr = typeof query === 'string' ? this.parse(query) : query;
     if (!(stepMs > 0)) throw new PromQLEvalError('zero or negative query resolution step widths are not accepted. Try a positive integer');
     if (endMs < startMs) throw new PromQLEvalError('end timestamp must not be before start time');
-    const ev = this.evaluator(expr, startMs, endMs, stepMs, opts, typeof query === 'string' ? query : undefined);
+    const ev = this.evaluator(expr, startMs, endMs, stepMs, opts, typeof query === 'string' ? query : opts.queryText);
     const series = new Map<string, { labels: LabelSet; t: number[]; v: number[] }>();
     let lastYield = Date.now();
     let kept = 0;

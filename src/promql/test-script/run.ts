@@ -2,6 +2,7 @@ import { BridgeError, PromQLUnsupportedError } from '../../errors.js';
 import { LabelSet } from '../../model/labels.js';
 import { MemorySeriesStore } from '../../store/memory-series-store.js';
 import { Engine } from '../engine/engine.js';
+import { formatExpr } from '../parser/index.js';
 import { compareLabels } from '../engine/labels.js';
 import type { FunctionLookup } from '../engine/function-table.js';
 import { compileMatcher } from '../../store/matchers.js';
@@ -14,8 +15,8 @@ import { parseScript, type EvalCommand, type LoadCommand } from './script.js';
  * `promql/promqltest/test.go` at v0.316.0 does against Prometheus's: loads go through the store's appender,
  * evals compare with a relative tolerance of 1e-6 (`almost.Equal`), by label set (in order for `ordered`), and an
  * instant eval is run again as a range query over t−1m…t+1m whose middle step must agree (not for `ordered`,
- * `expect range vector`, `expect string`, or queries using start()/end()/range()/step()). Not ported: the extra
- * runs with an added `@` modifier.
+ * `expect range vector`, `expect string`, or queries using start()/end()/range()/step()), and with `@ <t>` pinned on
+ * its selectors at other evaluation times (`atModifierTestCases`).
  */
 
 export type EvalStatus = 'pass' | 'fail' | 'skip';
@@ -219,32 +220,95 @@ async function runEval(engine: Engine, cmd: EvalCommand): Promise<string | undef
     if (cmd.fail) return 'expected an error, got none';
     return checkAnnotations(cmd, res.warnings, res.infos) ?? compareMatrix(cmd, res.value, cmd.range);
   }
+  const own = await runInstant(engine, cmd, cmd.expr, cmd.atMs);
+  if (own !== undefined) return own;
+  for (const c of atModifierCases(engine, cmd.expr, cmd.atMs)) {
+    const bad = await runInstant(engine, cmd, c.expr, c.t);
+    if (bad !== undefined) return `with @ ${cmd.atMs / 1000} at ${c.t}ms (${formatExpr(c.expr)}): ${bad}`;
+  }
+  return undefined;
+}
+
+/** One instant query of an eval (the eval's own, or an `@` variant) and its range-mode re-run. */
+async function runInstant(engine: Engine, cmd: EvalCommand, expr: string | Expr, t: number): Promise<string | undefined> {
+  const opts = { queryText: cmd.expr };
   let res;
   try {
-    res = await engine.instantQuery(cmd.expr, cmd.atMs);
+    res = await engine.instantQuery(expr, t, opts);
   } catch (err) {
     return checkFailure(cmd, err);
   }
   if (cmd.fail) return 'expected an error, got none';
   const bad = checkAnnotations(cmd, res.warnings, res.infos) ?? compareValue(cmd, res.value);
   if (bad !== undefined) return bad;
-  if (cmd.ordered || cmd.expectedRangeVector !== undefined || cmd.expectedString !== undefined || /(start|end|range|step)\(\)/.test(cmd.expr)) return undefined;
+  if (cmd.expectedRangeVector !== undefined || cmd.expectedString !== undefined || /(start|end|range|step)\(\)/.test(cmd.expr)) return undefined;
   // Range mode: t−1m … t+1m at 1m; the middle step must equal the instant result.
   let ranged;
   try {
-    ranged = await engine.rangeQuery(cmd.expr, cmd.atMs - 60_000, cmd.atMs + 60_000, 60_000);
+    ranged = await engine.rangeQuery(expr, t - 60_000, t + 60_000, 60_000, opts);
   } catch (err) {
     return `range mode: ${err instanceof Error ? err.message : String(err)}`;
   }
+  if (cmd.ordered) return undefined;
   const vector = [];
   for (const s of ranged.value) {
     for (let i = 0; i < s.points.n; i++) {
-      if (s.points.t[i] === cmd.atMs) vector.push({ labels: s.labels, t: cmd.atMs, v: s.points.v[i] as number });
+      if (s.points.t[i] === t) vector.push({ labels: s.labels, t, v: s.points.v[i] as number });
     }
   }
-  const asValue: Value = res.value.type === 'scalar' ? { type: 'scalar', t: cmd.atMs, v: vector[0]?.v ?? NaN } : { type: 'vector', vector };
+  const asValue: Value = res.value.type === 'scalar' ? { type: 'scalar', t, v: vector[0]?.v ?? NaN } : { type: 'vector', vector };
   const r = compareValue(cmd, asValue);
   return r === undefined ? undefined : `range mode: ${r}`;
+}
+
+// Functions whose result depends on the evaluation time even with step-invariant arguments (functions.go).
+const AT_MODIFIER_UNSAFE = new Set([
+  'days_in_month', 'day_of_month', 'day_of_week', 'day_of_year', 'end', 'hour', 'minute', 'month', 'year',
+  'predict_linear', 'range', 'start', 'step', 'time', 'timestamp',
+]);
+
+/**
+ * `atModifierTestCases` of test.go: the query with `@ <t>` set on every selector and subquery that has none (not
+ * inside a subquery that has one), evaluated at other times (−10t, 0, t/5, t, 10t; for t = 0: −1s, 0, 1s); the
+ * result must not change. None when the query uses an @-unsafe function or does not parse.
+ */
+function atModifierCases(engine: Engine, exprText: string, t: number): { expr: Expr; t: number }[] {
+  let ast: Expr;
+  try {
+    ast = engine.parse(exprText);
+  } catch {
+    return [];
+  }
+  let unsafe = false;
+  const pin = (e: Expr, frozen: boolean): Expr => {
+    switch (e.type) {
+      case 'vectorSelector':
+      case 'matrixSelector':
+        return frozen || e.timestamp !== null ? e : { ...e, timestamp: t, startOrEnd: null };
+      case 'subquery': {
+        const own = frozen || e.timestamp !== null ? e : { ...e, timestamp: t, startOrEnd: null };
+        return { ...own, expr: pin(e.expr, frozen || own.timestamp !== null) };
+      }
+      case 'parenExpr':
+      case 'unaryExpr':
+        return { ...e, expr: pin(e.expr, frozen) };
+      case 'binaryExpr':
+        return { ...e, lhs: pin(e.lhs, frozen), rhs: pin(e.rhs, frozen) };
+      case 'aggregation':
+        return { ...e, expr: pin(e.expr, frozen), param: e.param === null ? null : pin(e.param, frozen) };
+      case 'call':
+        if (AT_MODIFIER_UNSAFE.has(e.func.name)) unsafe = true;
+        return { ...e, args: e.args.map((a) => pin(a, frozen)) };
+      default:
+        return e;
+    }
+  };
+  // Go re-parses the printed query; we run the pinned AST itself, so that a printer/parser round-trip difference
+  // cannot hide or fake an engine result.
+  const pinned = pin(ast, false);
+  if (unsafe) return [];
+  const times = t === 0 ? [-1000, 0, 1000] : [-10 * t, 0, Math.trunc(t / 5), t, 10 * t];
+  return times.map((x) => ({ expr: pinned, t: x }));
 }
 
 function checkFailure(cmd: EvalCommand, err: unknown): string | undefined {
