@@ -53,6 +53,10 @@ export class Evaluator {
   readonly warnings = new Set<string>();
   readonly infos = new Set<string>();
   private readonly selected = new Map<object, QueriedSeries[]>();
+  private readonly subqueryMemo = new Map<object, Map<number, readonly ESample[]>>();
+  /** Reused point buffers of range functions over selectors (Points may be longer than `n`). */
+  private bufT = new Float64Array(1024);
+  private bufV = new Float64Array(1024);
   private current = 0;
   private checks = 0;
 
@@ -195,10 +199,20 @@ export class Evaluator {
     let first = step * Math.trunc(from / step);
     if (this.s.semantics === '3.x' ? first <= from : first < from) first += step;
     const byKey = new Map<string, { labels: LabelSet; t: number[]; v: number[]; dropName: boolean }>();
+    // The inner expression at an absolute time does not depend on the outer step, and consecutive outer steps
+    // share most subquery steps: remember them per node, forgetting the ones older than this window.
+    let memo = this.subqueryMemo.get(e);
+    if (memo === undefined) this.subqueryMemo.set(e, (memo = new Map()));
+    for (const ts of memo.keys()) if (ts < first) memo.delete(ts);
     for (let ts = first; ts <= end; ts += step) {
-      const v = this.eval(e.expr, ts);
-      const samples = v.kind === 'scalar' ? [{ labels: EMPTY_LABELS, v: v.v, dropName: false }] : v.kind === 'vector' ? v.samples : null;
-      if (samples === null) throw new PromQLEvalError(`subquery over ${v.kind}`);
+      let samples = memo.get(ts);
+      if (samples === undefined) {
+        const v = this.eval(e.expr, ts);
+        const vec = v.kind === 'scalar' ? [{ labels: EMPTY_LABELS, v: v.v, dropName: false }] : v.kind === 'vector' ? v.samples : null;
+        if (vec === null) throw new PromQLEvalError(`subquery over ${v.kind}`);
+        samples = vec;
+        memo.set(ts, samples);
+      }
       for (const s of samples) {
         const key = s.labels.key;
         let series = byKey.get(key);
@@ -384,19 +398,48 @@ export class Evaluator {
       if (Number.isNaN(q) || q < 0 || q > 1) this.annotate('warn', `quantile value should be between 0 and 1, got ${goFormatG(q)}`, (args[0] as Expr).pos);
     }
     const end = this.refTime(arg, t);
-    const series = arg.type === 'matrixSelector' ? this.matrixSelector(arg, t) : this.subquery(arg, t);
-    const ctx = { rangeStartMs: end - this.rangeMs(arg), rangeEndMs: end, evalTimeMs: t, semantics: this.s.semantics };
+    const start = end - this.rangeMs(arg);
+    const ctx = { rangeStartMs: start, rangeEndMs: end, evalTimeMs: t, semantics: this.s.semantics };
     const out: ESample[] = [];
-    for (const s of series) {
-      this.check();
-      this.addSamples(s.t.length);
-      const v = impl.impl({ t: Float64Array.from(s.t), v: Float64Array.from(s.v), n: s.t.length }, ctx, scalars);
-      this.current -= s.t.length;
-      if (v !== undefined) out.push({ labels: s.labels, v, dropName: !impl.traits.keepsName || s.dropName });
+    const withPoints: LabelSet[] = [];
+    if (arg.type === 'matrixSelector') {
+      if (arg.anchored || arg.smoothed) throw new PromQLUnsupportedError('anchored and smoothed range selectors (experimental)');
+      // Straight from the stored series into reused buffers: no per-series arrays.
+      for (const qs of this.select(arg, arg.matchers)) {
+        this.check();
+        const [lo, hi] = rangeIndexes(qs.series, start, end, this.s.semantics);
+        if (hi <= lo) continue;
+        if (hi - lo > this.bufT.length) {
+          this.bufT = new Float64Array(2 * (hi - lo));
+          this.bufV = new Float64Array(2 * (hi - lo));
+        }
+        let n = 0;
+        for (let i = lo; i < hi; i++) {
+          if (qs.series.isStaleAt(i)) continue;
+          this.bufT[n] = qs.series.timestampAt(i);
+          this.bufV[n] = qs.series.valueAt(i);
+          n++;
+        }
+        if (n === 0) continue;
+        withPoints.push(qs.labels);
+        this.addSamples(n);
+        const v = impl.impl({ t: this.bufT, v: this.bufV, n }, ctx, scalars);
+        this.current -= n;
+        if (v !== undefined) out.push({ labels: qs.labels, v, dropName: !impl.traits.keepsName });
+      }
+    } else {
+      for (const s of this.subquery(arg, t)) {
+        this.check();
+        withPoints.push(s.labels);
+        this.addSamples(s.t.length);
+        const v = impl.impl({ t: Float64Array.from(s.t), v: Float64Array.from(s.v), n: s.t.length }, ctx, scalars);
+        this.current -= s.t.length;
+        if (v !== undefined) out.push({ labels: s.labels, v, dropName: !impl.traits.keepsName || s.dropName });
+      }
     }
     if (e.func.name === 'rate' || e.func.name === 'increase') {
-      for (const s of series) {
-        const metric = s.labels.get('__name__') ?? '';
+      for (const s of withPoints) {
+        const metric = s.get('__name__') ?? '';
         if (metric !== '' && !/_(total|sum|count|bucket)$/.test(metric)) {
           this.annotate('info', `metric might not be a counter, name does not end in _total/_sum/_count/_bucket: ${JSON.stringify(metric)}`, arg.pos);
         }
