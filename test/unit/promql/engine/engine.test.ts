@@ -112,3 +112,25 @@ describe('Engine: range queries', () => {
     );
   });
 });
+
+describe('Engine: one querier per query over the needed range', () => {
+  it('asks the store once, for [mint, maxt] of the whole range query', async () => {
+    const store = storeWith({ a: { labels: {}, values: [1, 2, 3] } });
+    const calls: [number, number][] = [];
+    const spy = { querier: (mint: number, maxt: number) => (calls.push([mint, maxt]), store.querier(mint, maxt)) };
+    const engine = new Engine({ store: spy });
+    await engine.rangeQuery('rate(a[2m]) + a', 0, 120_000, 60_000);
+    expect(calls).toEqual([[-300_000, 120_000]]);
+  });
+});
+
+describe('Engine: timeout', () => {
+  it("fails with Prometheus's timeout text once the deadline has passed (cooperative check)", async () => {
+    const values = Array.from({ length: 100 }, (_, i) => i);
+    const engine = new Engine({ store: storeWith({ a: { labels: {}, values } }), timeoutMs: -1 });
+    await expect(engine.rangeQuery('a', 0, 99 * 60_000, 60_000)).rejects.toMatchObject({
+      code: 'FPB_ERR_PROMQL_TIMEOUT',
+      message: 'query timed out in expression evaluation',
+    });
+  });
+});
