@@ -13,7 +13,7 @@ import type { FunctionLookup } from './function-table.js';
 import { histogramFraction, histogramQuantile } from '../functions/histogram.js';
 import type { RangeFunction } from '../functions/types.js';
 import type { Vector } from '../value.js';
-import { compareLabels } from './labels.js';
+import { compareLabels, withoutName } from './labels.js';
 import type { ESample, ESeries, EValue } from './types.js';
 
 /** Everything one query's evaluation needs; built by the Engine (./engine.ts). */
@@ -33,6 +33,11 @@ export interface EvalSettings {
   readonly deadlineMs: number;
   readonly signal?: AbortSignal;
   readonly functions: FunctionLookup;
+  /**
+   * Prometheus's `EnableDelayedNameRemoval`: operations only flag `__name__` for removal and the query's end
+   * removes it (./types.ts). Off: removed at once, duplicates checked after every operation.
+   */
+  readonly delayedNameRemoval: boolean;
   /** The query text, for the positions in annotations ("… (1:10)"); absent when the caller gave an AST. */
   readonly query?: string;
 }
@@ -93,6 +98,21 @@ export class Evaluator {
   }
 
   eval(e: Expr, t: number): EValue {
+    const v = this.evalNode(e, t);
+    if (this.s.delayedNameRemoval || v.kind !== 'vector' || e.type === 'vectorSelector' || e.type === 'parenExpr') return v;
+    // Without delayed removal (Prometheus's default, and 2.x), every operation drops the name at once, and a result
+    // with two equal label sets is an error right there (rangeEval's ContainsSameLabelset check).
+    const seen = new Set<string>();
+    const samples = v.samples.map((s) => {
+      const out = s.dropName ? { labels: withoutName(s.labels), v: s.v, dropName: false } : s;
+      if (seen.has(out.labels.key)) throw new PromQLEvalError('vector cannot contain metrics with the same labelset');
+      seen.add(out.labels.key);
+      return out;
+    });
+    return { kind: 'vector', samples };
+  }
+
+  private evalNode(e: Expr, t: number): EValue {
     this.check();
     switch (e.type) {
       case 'numberLiteral':

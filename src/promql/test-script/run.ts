@@ -39,6 +39,8 @@ export interface EvalOutcome {
 export interface RunOptions {
   readonly compat?: '2' | '3';
   readonly functions?: FunctionLookup;
+  /** Delayed `__name__` removal (default: on, as Prometheus's test engine; compat "2" never has it). */
+  readonly delayedNameRemoval?: boolean;
   /** A reason to skip this eval (from the skip list), or undefined to run it. */
   readonly skip?: (cmd: EvalCommand) => string | undefined;
 }
@@ -179,6 +181,7 @@ function newEngine(store: MemorySeriesStore, options: RunOptions): Engine {
     maxSamples: MAX_SAMPLES,
     noStepSubqueryIntervalMs: 60_000,
     ...(options.functions !== undefined ? { functions: options.functions } : {}),
+    ...(options.delayedNameRemoval !== undefined ? { delayedNameRemoval: options.delayedNameRemoval } : {}),
     parse: { experimentalFunctions: true, binopFillModifiers: true, unquotedUtf8Names: true },
   });
 }
