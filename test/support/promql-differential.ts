@@ -219,10 +219,15 @@ export async function runOurs(compat: '2' | '3', series: readonly InputSeries[],
   return out;
 }
 
+/**
+ * 1e-9 relative; plus 1e-15 absolute, because Prometheus's own input order is not deterministic (promtool's loader
+ * iterates a Go map, and the head returns series by creation): aggregations that cancel, like `stddev` of two rates
+ * one ulp apart, give 0 or ~1e-17 depending on that order (seen against 3.16 for `stddev without (i) (rate(...))`).
+ */
 function close(a: number, b: number): boolean {
   if (Number.isNaN(a) && Number.isNaN(b)) return true;
   if (a === b) return true;
-  return Math.abs(a - b) <= 1e-9 * Math.max(Math.abs(a), Math.abs(b));
+  return Math.abs(a - b) <= 1e-9 * Math.max(Math.abs(a), Math.abs(b)) || Math.abs(a - b) <= 1e-15;
 }
 
 /** Every disagreement, one line each. */
