@@ -102,6 +102,40 @@ export function generateExpressions(compat: '2' | '3'): string[] {
   out.push('label_join(g, "x", ",", "i", "job")', 'sort_desc(g)', 'day_of_month()', 'minute(g * 60)');
   out.push('histogram_quantile(0.9, rate(h_bucket[5m]))', 'histogram_quantile(0.5, sum by (le) (h_bucket))', 'histogram_quantile(0.99, h_bucket)');
   out.push('max_over_time(rate(c_total[2m])[10m:1m])', 'sum_over_time(vector(1)[10m:3m])', 'avg(rate(c_total[5m])) by (job) > 1');
+  // Nesting, modifiers and the corners of matching and Go's float rules.
+  out.push(
+    'sum by (job) (rate(c_total[5m])) / on(job) group_left count by (job) (g)',
+    'max_over_time(deriv(g[5m])[10m:1m])',
+    'avg_over_time((g > 0)[10m:1m])',
+    'rate(c_total[5m] offset -2m)',
+    'changes(g[10m] @ 600 offset 1m)',
+    'timestamp(g offset 1m)',
+    'g atan2 c_total',
+    'g % -3',
+    'g ^ 0.5',
+    'sgn(g) * abs(g)',
+    '1 < bool 2',
+    '2 ^ 3 ^ 2',
+    '(-1) ^ (1/0)',
+    'scalar(g{i="0"}) * g',
+    'vector(1) + g',
+    'absent_over_time(nonexistent[5m])',
+    'count(absent(g))',
+    'label_replace(g, "foo", "$1x", "i", "(.*)")',
+    'rate(c_total[90s])',
+    'increase(c_total[1m30s])',
+    'topk(1, rate(c_total[5m])) by (job)',
+    'sum(g) without (job, i)',
+    'stddev_over_time(g[10m:2m])',
+    'g unless on(i) (g > 5)',
+    'c_total > on(i) group_left(job) g',
+    'quantile by (job) (0.9, rate(c_total[10m]))',
+    'count_values("val", c_total > 100)',
+    'max(g) - min(g)',
+    'ln(c_total) / log2(c_total)',
+  );
+  for (const r of ['2m', '7m', '15m']) out.push(`predict_linear(g[${r}], 300)`, `quantile_over_time(0.75, c_total[${r}])`, `deriv(c_total[${r}])`);
+  if (compat === '3') out.push('first_over_time(g[10m])', 'histogram_fraction(0, 0.5, h_bucket)', 'histogram_fraction(0.1, +Inf, rate(h_bucket[10m]))');
   return out;
 }
 

@@ -1,6 +1,7 @@
 import { PromQLEvalError } from '../../errors.js';
 import type { BinaryOp, VectorMatching } from '../ast.js';
 import { COMPARISON_OPS } from '../ast.js';
+import type { PromSemantics } from '../semantics.js';
 import { deleteLabels, goLabelsString, keepLabels, setLabel, signature, withoutName } from './labels.js';
 import type { ESample } from './types.js';
 
@@ -54,13 +55,24 @@ function elemBinop(op: BinaryOp, l: number, r: number): { v: number; keep: boole
   }
 }
 
-/** Arithmetic operators change the metric's meaning, so they drop `__name__` (`changesMetricSchema`). */
-function changesMetricSchema(op: BinaryOp): boolean {
-  return op === '+' || op === '-' || op === '*' || op === '/' || op === '^' || op === '%' || op === 'atan2';
+/**
+ * Arithmetic operators change the metric's meaning, so they drop `__name__` (`changesMetricSchema`). 2.x's
+ * `shouldDropMetricName` (v2.42.0) did not list `atan2`, which kept the name there.
+ */
+function changesMetricSchema(op: BinaryOp, semantics: PromSemantics): boolean {
+  if (op === 'atan2') return semantics === '3.x';
+  return op === '+' || op === '-' || op === '*' || op === '/' || op === '^' || op === '%';
 }
 
 /** Vector op scalar (`swap` = false) or scalar op vector (`swap` = true), `VectorscalarBinop`. */
-export function vectorScalarBinop(op: BinaryOp, vec: readonly ESample[], scalar: number, swap: boolean, returnBool: boolean): ESample[] {
+export function vectorScalarBinop(
+  op: BinaryOp,
+  vec: readonly ESample[],
+  scalar: number,
+  swap: boolean,
+  returnBool: boolean,
+  semantics: PromSemantics,
+): ESample[] {
   const out: ESample[] = [];
   const comparison = COMPARISON_OPS.has(op);
   for (const s of vec) {
@@ -74,7 +86,7 @@ export function vectorScalarBinop(op: BinaryOp, vec: readonly ESample[], scalar:
       keep = true;
     }
     if (!keep) continue;
-    out.push({ labels: s.labels, v, dropName: s.dropName || changesMetricSchema(op) || returnBool });
+    out.push({ labels: s.labels, v, dropName: s.dropName || changesMetricSchema(op, semantics) || returnBool });
   }
   return out;
 }
@@ -121,6 +133,7 @@ export function vectorBinop(
   rhsIn: readonly ESample[],
   m: VectorMatching,
   returnBool: boolean,
+  semantics: PromSemantics,
 ): ESample[] {
   let fillL = m.fillValues.lhs;
   let fillR = m.fillValues.rhs;
@@ -167,7 +180,7 @@ export function vectorBinop(
     const cacheKey = `${ls.labels.key}\u0001${rs.labels.key}`;
     let metric = resultCache.get(cacheKey);
     if (metric === undefined) {
-      metric = resultMetric(ls, rs, op, m);
+      metric = resultMetric(ls, rs, op, m, semantics);
       resultCache.set(cacheKey, metric);
     }
     if (m.card === 'one-to-one') {
@@ -207,9 +220,9 @@ export function vectorBinop(
 }
 
 /** The output label set of a matched pair (`resultMetric`). */
-function resultMetric(ls: ESample, rs: ESample, op: BinaryOp, m: VectorMatching) {
+function resultMetric(ls: ESample, rs: ESample, op: BinaryOp, m: VectorMatching, semantics: PromSemantics) {
   let lb = ls.labels;
-  if (changesMetricSchema(op)) lb = withoutName(lb);
+  if (changesMetricSchema(op, semantics)) lb = withoutName(lb);
   if (m.card === 'one-to-one') lb = m.on ? keepLabels(lb, m.labels) : deleteLabels(lb, m.labels);
   for (const name of m.include) lb = setLabel(lb, name, rs.labels.get(name) ?? '');
   return lb;

@@ -266,11 +266,11 @@ export class Evaluator {
         case '>/':
           throw new PromQLUnsupportedError(`the ${e.op} operator (native histograms)`);
         default:
-          return { kind: 'vector', samples: vectorBinop(e.op, l.samples, r.samples, m, e.bool) };
+          return { kind: 'vector', samples: vectorBinop(e.op, l.samples, r.samples, m, e.bool, this.s.semantics) };
       }
     }
-    if (l.kind === 'vector' && r.kind === 'scalar') return { kind: 'vector', samples: vectorScalarBinop(e.op, l.samples, r.v, false, e.bool) };
-    if (l.kind === 'scalar' && r.kind === 'vector') return { kind: 'vector', samples: vectorScalarBinop(e.op, r.samples, l.v, true, e.bool) };
+    if (l.kind === 'vector' && r.kind === 'scalar') return { kind: 'vector', samples: vectorScalarBinop(e.op, l.samples, r.v, false, e.bool, this.s.semantics) };
+    if (l.kind === 'scalar' && r.kind === 'vector') return { kind: 'vector', samples: vectorScalarBinop(e.op, r.samples, l.v, true, e.bool, this.s.semantics) };
     throw new PromQLEvalError(`binary operation between ${l.kind} and ${r.kind}`);
   }
 
