@@ -30,9 +30,9 @@ export interface EngineOptions {
   readonly functions?: FunctionLookup;
   /**
    * Prometheus's `--enable-feature=promql-delayed-name-removal`: `__name__` is removed at the end of the query, so
-   * that e.g. `label_replace(rate(x[5m]), "n", "$1", "__name__", "(.+)")` still sees it. Default: on for compat
-   * "3" (as Prometheus's own test engine and the upstream test scripts), always off for compat "2" (2.x has no such
-   * feature).
+   * that e.g. `label_replace(rate(x[5m]), "n", "$1", "__name__", "(.+)")` still sees it. Default: off, as a
+   * Prometheus 3.16 server (and `promtool test rules`); Prometheus's own test engine, and so our test-script runner,
+   * turn it on. Always off for compat "2" (2.x has no such feature).
    */
   readonly delayedNameRemoval?: boolean;
   /** Parser feature switches (experimental functions, fill modifiers, unquoted UTF-8 names). */
@@ -160,7 +160,7 @@ export class Engine {
       deadlineMs: Date.now() + timeoutMs,
       ...(opts.signal !== undefined ? { signal: opts.signal } : {}),
       functions: this.options.functions ?? lookupImplementation,
-      delayedNameRemoval: this.compat === '3' && (this.options.delayedNameRemoval ?? true),
+      delayedNameRemoval: this.compat === '3' && (this.options.delayedNameRemoval ?? false),
       ...(query !== undefined ? { query } : {}),
     });
   }

@@ -181,7 +181,8 @@ function newEngine(store: MemorySeriesStore, options: RunOptions): Engine {
     maxSamples: MAX_SAMPLES,
     noStepSubqueryIntervalMs: 60_000,
     ...(options.functions !== undefined ? { functions: options.functions } : {}),
-    ...(options.delayedNameRemoval !== undefined ? { delayedNameRemoval: options.delayedNameRemoval } : {}),
+    // Prometheus's test engine (promqltest.NewTestEngine) turns delayed name removal on.
+    delayedNameRemoval: options.delayedNameRemoval ?? true,
     parse: { experimentalFunctions: true, binopFillModifiers: true, unquotedUtf8Names: true },
   });
 }

@@ -134,3 +134,16 @@ describe('Engine: timeout', () => {
     });
   });
 });
+
+describe('Engine: __name__ removal like a Prometheus 3.16 server by default', () => {
+  const store = storeWith({ g: { labels: { i: '0' }, values: [4] }, c: { labels: { i: '0' }, values: [1] } });
+
+  it('drops the name at the function (promtool 3.16: `log2(g) > c` is {i="0"} 2); delayed keeps it to the end', async () => {
+    const plain = await new Engine({ store }).instantQuery('log2(g) > c', 0);
+    const delayed = await new Engine({ store, delayedNameRemoval: true }).instantQuery('log2(g) > c', 0);
+    const rows = (r: typeof plain): unknown => (r.value.type === 'vector' ? r.value.vector.map((s) => [s.labels.toRecord(), s.v]) : r.value);
+    expect(rows(plain)).toEqual([[{ i: '0' }, 2]]);
+    // Prometheus's delayed mode: the comparison's output is not flagged again (DropName: returnBool), so g survives.
+    expect(rows(delayed)).toEqual([[{ __name__: 'g', i: '0' }, 2]]);
+  });
+});
