@@ -39,9 +39,3 @@ export type EngineFunction =
 
 /** Finds the implementation of a function by name; undefined for a name the library does not have. */
 export type FunctionLookup = (name: string) => EngineFunction | undefined;
-
-/** The built-in minimum (the `special` functions the evaluator implements itself), used without a library. */
-export const SPECIAL_ONLY: FunctionLookup = (name) =>
-  ['absent', 'absent_over_time', 'scalar', 'vector', 'start', 'end', 'range', 'step'].includes(name)
-    ? { name, traits: { keepsName: false }, kind: 'special' }
-    : undefined;
