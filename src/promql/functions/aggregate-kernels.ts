@@ -202,7 +202,7 @@ export function aggregateKernel(
 /** Go's `int64(f)` for the k parameter (amd64): truncation, MinInt64 for NaN and values out of range. */
 export function goInt64Param(f: number): number {
   if (f !== f || f >= 9223372036854775808 || f < -9223372036854775808) return -9223372036854775808;
-  return Math.trunc(f);
+  return Math.trunc(f) + 0; // + 0: an int64 has no −0.
 }
 
 type Less = (a: VectorSample, b: VectorSample) => boolean;
