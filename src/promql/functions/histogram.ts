@@ -1,6 +1,7 @@
 import { PromQLEvalError } from '../../errors.js';
 import { LabelSet } from '../../model/labels.js';
 import { goParseFloat } from '../go-parse-float.js';
+import type { PromSemantics } from '../semantics.js';
 import type { Vector, VectorSample } from '../value.js';
 import { type Bucket, bucketFraction, bucketQuantile } from './quantile.js';
 
@@ -31,12 +32,13 @@ interface Group {
   buckets: Bucket[];
 }
 
-function groupBuckets(vector: Vector, annos: HistogramAnnotations): Group[] {
+// v2.42.0 skips only `le` values ParseFloat rejects; 3.x also skips `le="NaN"`.
+function groupBuckets(vector: Vector, annos: HistogramAnnotations, semantics: PromSemantics = '3.x'): Group[] {
   const groups = new Map<string, Group>();
   for (const s of vector) {
     const le = s.labels.get('le') ?? '';
     const upperBound = goParseFloat(le);
-    if (upperBound === undefined || upperBound !== upperBound) {
+    if (upperBound === undefined || (semantics === '3.x' && upperBound !== upperBound)) {
       annos.badBucketLabels.push(le);
       continue;
     }
@@ -59,15 +61,20 @@ function newAnnotations(): HistogramAnnotations {
 
 /**
  * `histogram_quantile(φ, buckets)`: one sample per classic histogram (see {@link bucketQuantile} for the value
- * rules). Returns the vector and the annotations Prometheus would attach.
+ * rules; `semantics` selects v2.42.0's monotonicity fix). Returns the vector and the annotations Prometheus would
+ * attach.
  */
-export function histogramQuantile(q: number, vector: Vector): { vector: Vector; annotations: HistogramAnnotations } {
+export function histogramQuantile(
+  q: number,
+  vector: Vector,
+  semantics: PromSemantics = '3.x',
+): { vector: Vector; annotations: HistogramAnnotations } {
   const annotations = newAnnotations();
   if (q !== q || q < 0 || q > 1) annotations.invalidQuantile = true;
   const out: VectorSample[] = [];
-  for (const g of groupBuckets(vector, annotations)) {
+  for (const g of groupBuckets(vector, annotations, semantics)) {
     if (g.buckets.length === 0) continue;
-    const r = bucketQuantile(q, g.buckets);
+    const r = bucketQuantile(q, g.buckets, semantics);
     if (r.forcedMonotonic) annotations.forcedMonotonicity = true;
     out.push({ labels: g.labels, t: g.t, v: r.value });
   }

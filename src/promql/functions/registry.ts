@@ -157,7 +157,7 @@ const VECTOR: Record<string, { impl: VectorFunction; keepsName: boolean }> = {
     impl: (v, _s, [dst = '', sep = '', ...src], ctx) => labelJoin(v, dst, sep, src, ctx.semantics),
     keepsName: true,
   },
-  histogram_quantile: { impl: (v, [q = NaN]) => histogramQuantile(q, v).vector, keepsName: false },
+  histogram_quantile: { impl: (v, [q = NaN], _t, ctx) => histogramQuantile(q, v, ctx.semantics).vector, keepsName: false },
   histogram_fraction: { impl: (v, [lower = NaN, upper = NaN]) => histogramFraction(lower, upper, v).vector, keepsName: false },
   // funcTimestamp: the sample's own time in seconds, output at the evaluation time.
   timestamp: { impl: (v, _s, _t, ctx) => v.map((s) => ({ labels: s.labels, t: ctx.evalTimeMs, v: s.t / 1000 })), keepsName: false },
