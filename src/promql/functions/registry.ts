@@ -5,6 +5,7 @@ import { changes, resets } from './counter-changes.js';
 import { dayOfMonth, dayOfWeek, dayOfYear, daysInMonth, hour, minute, month, year } from './date.js';
 import { histogramFraction, histogramQuantile } from './histogram.js';
 import { idelta, irate } from './instant-rate.js';
+import { integral } from './integral.js';
 import { labelJoin, labelReplace } from './labels.js';
 import { deriv, predictLinear } from './linear-regression.js';
 import * as m from './math.js';
@@ -101,6 +102,7 @@ const RANGE: Record<string, RangeFunction> = {
   stdvar_over_time: ot.stdvarOverTime,
   mad_over_time: ot.madOverTime,
   present_over_time: ot.presentOverTime,
+  integral,
 };
 
 const VALUE: Record<string, ValueFunction> = {
@@ -191,7 +193,6 @@ const UNSUPPORTED: Record<string, string> = {
   histogram_stdvar: NATIVE_ONLY,
   histogram_quantiles: 'experimental multi-quantile function, not implemented',
   info: 'experimental info() joins with target-info series, not implemented',
-  integral: 'experimental integral(), not implemented',
   start_timestamp: 'needs start timestamps (the use-start-timestamps feature), which this sidecar does not store',
 };
 

@@ -37,7 +37,6 @@ describe('function registry', () => {
       'histogram_stdvar',
       'histogram_sum',
       'info',
-      'integral',
       'start_timestamp',
     ]);
     for (const e of allImplementations()) if (e.kind === 'unsupported') expect(e.reason.length).toBeGreaterThan(10);
