@@ -1,5 +1,6 @@
 import { PromQLEvalError } from '../../errors.js';
 import { LabelSet } from '../../model/labels.js';
+import { formatOpenMetricsFloatGo } from '../format-go-float.js';
 import { goParseFloat } from '../go-parse-float.js';
 import type { PromSemantics } from '../semantics.js';
 import type { Vector, VectorSample } from '../value.js';
@@ -77,6 +78,38 @@ export function histogramQuantile(
     const r = bucketQuantile(q, g.buckets, semantics);
     if (r.forcedMonotonic) annotations.forcedMonotonicity = true;
     out.push({ labels: g.labels, t: g.t, v: r.value });
+  }
+  return { vector: out, annotations };
+}
+
+/**
+ * `histogram_quantiles(buckets, label, φ…)` (experimental): for each φ in order, one sample per classic histogram
+ * with `label` set to φ in OpenMetrics float form (`0.5`, `1.0`, `NaN`), as `funcHistogramQuantiles`.
+ * @throws PromQLEvalError when `label` is not a label name this sidecar can store.
+ */
+export function histogramQuantiles(
+  vector: Vector,
+  label: string,
+  qs: readonly number[],
+  semantics: PromSemantics = '3.x',
+): { vector: Vector; annotations: HistogramAnnotations } {
+  if (!/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(label)) {
+    throw new PromQLEvalError(`invalid quantile label name in histogram_quantiles(): ${JSON.stringify(label)}`);
+  }
+  const annotations = newAnnotations();
+  const groups = groupBuckets(vector, annotations, semantics);
+  const out: VectorSample[] = [];
+  for (const q of qs) {
+    if (q !== q || q < 0 || q > 1) annotations.invalidQuantile = true;
+    for (const g of groups) {
+      if (g.buckets.length === 0) continue;
+      // BucketQuantile sorts and coalesces in place: give each φ its own copy.
+      const r = bucketQuantile(q, g.buckets.map((b) => ({ ...b })), semantics);
+      if (r.forcedMonotonic) annotations.forcedMonotonicity = true;
+      const record = g.labels.toRecord();
+      record[label] = formatOpenMetricsFloatGo(q);
+      out.push({ labels: LabelSet.from(record), t: g.t, v: r.value });
+    }
   }
   return { vector: out, annotations };
 }

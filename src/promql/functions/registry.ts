@@ -3,7 +3,7 @@ import type { PromSemantics } from '../semantics.js';
 import type { Vector } from '../value.js';
 import { changes, resets } from './counter-changes.js';
 import { dayOfMonth, dayOfWeek, dayOfYear, daysInMonth, hour, minute, month, year } from './date.js';
-import { histogramFraction, histogramQuantile } from './histogram.js';
+import { histogramFraction, histogramQuantile, histogramQuantiles } from './histogram.js';
 import { idelta, irate } from './instant-rate.js';
 import { integral } from './integral.js';
 import { labelJoin, labelReplace } from './labels.js';
@@ -160,6 +160,10 @@ const VECTOR: Record<string, { impl: VectorFunction; keepsName: boolean }> = {
     keepsName: true,
   },
   histogram_quantile: { impl: (v, [q = NaN], _t, ctx) => histogramQuantile(q, v, ctx.semantics).vector, keepsName: false },
+  histogram_quantiles: {
+    impl: (v, qs, [label = ''], ctx) => histogramQuantiles(v, label, qs, ctx.semantics).vector,
+    keepsName: false,
+  },
   histogram_fraction: { impl: (v, [lower = NaN, upper = NaN]) => histogramFraction(lower, upper, v).vector, keepsName: false },
   // funcTimestamp: the sample's own time in seconds, output at the evaluation time.
   timestamp: { impl: (v, _s, _t, ctx) => v.map((s) => ({ labels: s.labels, t: ctx.evalTimeMs, v: s.t / 1000 })), keepsName: false },
@@ -191,7 +195,6 @@ const UNSUPPORTED: Record<string, string> = {
   histogram_avg: NATIVE_ONLY,
   histogram_stddev: NATIVE_ONLY,
   histogram_stdvar: NATIVE_ONLY,
-  histogram_quantiles: 'experimental multi-quantile function, not implemented',
   info: 'experimental info() joins with target-info series, not implemented',
   start_timestamp: 'needs start timestamps (the use-start-timestamps feature), which this sidecar does not store',
 };

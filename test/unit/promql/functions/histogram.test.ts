@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { LabelSet } from '../../../../src/model/labels.js';
 import { goParseFloat } from '../../../../src/promql/go-parse-float.js';
-import { histogramFraction, histogramQuantile } from '../../../../src/promql/functions/histogram.js';
+import { histogramFraction, histogramQuantile, histogramQuantiles } from '../../../../src/promql/functions/histogram.js';
 import { bucketQuantile } from '../../../../src/promql/functions/quantile.js';
 import type { Vector } from '../../../../src/promql/value.js';
 
@@ -85,6 +85,22 @@ describe('histogram_quantile over classic buckets', () => {
         return c === 0 ? Number.isNaN(r) : r >= 0 && r <= incs.length - 1;
       }),
     );
+  });
+});
+
+describe('histogram_quantiles (experimental) over classic buckets', () => {
+  it('lines 691/713/735: one sample per φ and histogram, φ in the label in OpenMetrics form', () => {
+    const { vector } = histogramQuantiles(testhistogram, 'q', [-0.1, 1, 0.5, NaN]);
+    expect(vector.map((s) => [s.labels.get('start'), s.labels.get('q'), s.v])).toEqual([
+      ['positive', '-0.1', -Infinity],
+      ['negative', '-0.1', -Infinity],
+      ['positive', '1.0', 1],
+      ['negative', '1.0', 0.3],
+      ['positive', '0.5', 0.15000000000000002],
+      ['negative', '0.5', -0.15000000000000002],
+      ['positive', 'NaN', NaN],
+      ['negative', 'NaN', NaN],
+    ]);
   });
 });
 

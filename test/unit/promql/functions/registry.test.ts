@@ -32,7 +32,6 @@ describe('function registry', () => {
     expect(unsupported).toEqual([
       'histogram_avg',
       'histogram_count',
-      'histogram_quantiles',
       'histogram_stddev',
       'histogram_stdvar',
       'histogram_sum',
