@@ -179,8 +179,8 @@ const SCALAR: Record<string, ScalarFunction> = {
 const SPECIAL: Record<string, string> = {
   absent: 'empty argument → one sample 1 with absentLabels(matchers of a direct selector, else undefined)',
   absent_over_time: 'no series with samples in the range → one sample 1 with absentLabels(the selector matchers)',
-  scalar: 'the single sample value of the vector, NaN unless exactly one sample',
-  vector: 'one sample with no labels and the scalar value',
+  scalar: 'vector → scalar: conversions.ts scalarOf (NaN unless exactly one sample)',
+  vector: 'scalar → vector: conversions.ts vectorOf (one sample without labels)',
   start: 'folded to the query start (seconds) before evaluation',
   end: 'folded to the query end (seconds) before evaluation',
   range: 'folded to end − start (seconds) before evaluation',

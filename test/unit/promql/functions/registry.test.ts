@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { LabelSet } from '../../../../src/model/labels.js';
 import { functionNames, lookupFunction } from '../../../../src/promql/parser/functions.js';
+import { scalarOf, vectorOf } from '../../../../src/promql/functions/conversions.js';
 import { allImplementations, lookupImplementation } from '../../../../src/promql/functions/registry.js';
 import { rangeCtx, sec } from './promqltest-series.js';
 
@@ -56,5 +57,15 @@ describe('function registry', () => {
     const out = ts?.kind === 'vector' ? ts.impl([{ labels: LabelSet.from({ a: 'b' }), t: 1500, v: 7 }], [], [], { evalTimeMs: 3000, semantics: '3.x' }) : [];
     expect(out.map((x) => [x.t, x.v])).toEqual([[3000, 1.5]]);
     expect(lookupImplementation('absent')?.kind).toBe('special');
+  });
+});
+
+describe('scalar / vector (functions.test lines 596–600)', () => {
+  it('scalar is NaN unless exactly one sample; vector(s) has no labels', () => {
+    const one = vectorOf(1, 0);
+    expect(one.map((x) => [x.labels.toRecord(), x.v])).toEqual([[{}, 1]]);
+    expect(scalarOf(one)).toBe(1);
+    expect(scalarOf([])).toBeNaN();
+    expect(scalarOf([...one, { labels: LabelSet.from({ a: 'b' }), t: 0, v: 2 }])).toBeNaN();
   });
 });

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import * as d from '../../../../src/promql/functions/date.js';
 import * as m from '../../../../src/promql/functions/math.js';
@@ -185,5 +186,24 @@ describe('date functions (functions.test lines 1749–1828), UTC, int64 seconds'
   it("without an argument the evaluator passes Go's enh.Ts/1000 (int64 division)", () => {
     expect(d.evalTimeSeconds(-1500)).toBe(-1);
     expect(d.evalTimeSeconds(1999)).toBe(1);
+  });
+});
+
+describe('date civil arithmetic agrees with JavaScript Date inside its range (property)', () => {
+  it('year/month/day/weekday/hour/minute', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: -8.64e12, max: 8.64e12 }), (sec) => {
+        const c = d.civilFromUnixSeconds(BigInt(sec));
+        const j = new Date(sec * 1000);
+        return (
+          c.year === j.getUTCFullYear() &&
+          c.month === j.getUTCMonth() + 1 &&
+          c.day === j.getUTCDate() &&
+          c.weekday === j.getUTCDay() &&
+          c.hour === j.getUTCHours() &&
+          c.minute === j.getUTCMinutes()
+        );
+      }),
+    );
   });
 });
