@@ -14,7 +14,8 @@ import { type Bucket, bucketFraction, bucketQuantile } from './quantile.js';
  * included); each group yields one sample with that label set — the evaluator drops `__name__` as for every
  * function. Output order: groups in order of first appearance (Go iterates a map: unspecified).
  *
- * Native histograms do not exist in this sidecar, so the native-only functions throw {@link nativeOnly}.
+ * Native histograms do not exist in this sidecar: the native-only functions are `unsupported` entries of
+ * registry.ts, with the reason.
  */
 
 /** Non-fatal findings Prometheus reports as annotations (warnings/infos) for these functions. */
@@ -123,11 +124,4 @@ export function histogramFraction(lower: number, upper: number, vector: Vector):
     out.push({ labels: g.labels, t: g.t, v: bucketFraction(lower, upper, g.buckets) });
   }
   return { vector: out, annotations };
-}
-
-/** The error for a native-histogram-only function (`histogram_count`, `_sum`, `_avg`, `_stddev`, `_stdvar`). */
-export function nativeOnly(name: string): PromQLEvalError {
-  return new PromQLEvalError(
-    `${name}() works on native histograms only, which this sidecar does not store (its input here can only be float samples; Prometheus would return an empty result)`,
-  );
 }
