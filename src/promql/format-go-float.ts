@@ -66,3 +66,14 @@ export function formatGoFloatG(v: number): string {
   const exp = shortestDigits(Math.abs(v)).pointPos - 1;
   return exp < -4 || exp >= 6 ? formatGoFloatE(v) : formatGoFloatF(v);
 }
+
+/**
+ * Prometheus's `labels.FormatOpenMetricsFloat` (`model/labels/float.go`, v0.316.0): the 'g' form with `.0` added
+ * when it has neither `.` nor `e` (`1.0`, `0.0`, `-1.0`, `100.0`, `1e+06`); the `histogram_quantiles` label value.
+ */
+export function formatOpenMetricsFloatGo(v: number): string {
+  if (v === 0) return '0.0';
+  const g = formatGoFloatG(v);
+  if (v !== v || v === Infinity || v === -Infinity) return g;
+  return /[.e]/.test(g) ? g : `${g}.0`;
+}

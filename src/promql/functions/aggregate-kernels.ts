@@ -202,7 +202,7 @@ export function aggregateKernel(
 /** Go's `int64(f)` for the k parameter (amd64): truncation, MinInt64 for NaN and values out of range. */
 export function goInt64Param(f: number): number {
   if (f !== f || f >= 9223372036854775808 || f < -9223372036854775808) return -9223372036854775808;
-  return Math.trunc(f);
+  return Math.trunc(f) + 0; // + 0: an int64 has no −0.
 }
 
 type Less = (a: VectorSample, b: VectorSample) => boolean;
@@ -319,9 +319,17 @@ export function labelsHash(labels: LabelSet): bigint {
   return xxhash64(labelsHashInput(labels));
 }
 
+// Label sets are interned by the store and immutable, so each one's offset is computed once (BigInt xxhash is slow).
+const offsetCache = new WeakMap<LabelSet, number>();
+
 /** `HashRatioSampler.SampleOffset`: `float64(hash) / float64(MaxUint64)`, in [0, 1]. */
 export function ratioSampleOffset(labels: LabelSet): number {
-  return Number(labelsHash(labels)) / 18446744073709551615;
+  let offset = offsetCache.get(labels);
+  if (offset === undefined) {
+    offset = Number(labelsHash(labels)) / 18446744073709551615;
+    offsetCache.set(labels, offset);
+  }
+  return offset;
 }
 
 /**

@@ -42,6 +42,24 @@ function withLabel(labels: LabelSet, name: string, value: string): LabelSet {
   return LabelSet.from(record);
 }
 
+// A range query calls label_replace once per step with the same pattern: keep compiled regexes (bounded).
+const REGEX_CACHE_LIMIT = 256;
+const regexCache = new Map<string, RE2JS>();
+
+function compileAnchored(regex: string, semantics: PromSemantics): RE2JS {
+  const pattern = semantics === '3.x' ? `^(?s:${regex})$` : `^(?:${regex})$`;
+  let re = regexCache.get(pattern);
+  if (re !== undefined) return re;
+  try {
+    re = RE2JS.compile(pattern);
+  } catch (cause) {
+    throw new PromQLEvalError(`invalid regular expression in label_replace(): ${regex}`, { cause });
+  }
+  if (regexCache.size >= REGEX_CACHE_LIMIT) regexCache.clear();
+  regexCache.set(pattern, re);
+  return re;
+}
+
 /**
  * `label_replace(v, dst, replacement, src, regex)`: for every sample whose `src` value fully matches `regex`
  * (anchored `^(?s:regex)$` in 3.x, `^(?:regex)$` in 2.x, RE2 syntax), sets `dst` to `replacement` expanded with
@@ -57,12 +75,7 @@ export function labelReplace(
   regex: string,
   semantics: PromSemantics,
 ): Vector {
-  let re: RE2JS;
-  try {
-    re = RE2JS.compile(semantics === '3.x' ? `^(?s:${regex})$` : `^(?:${regex})$`);
-  } catch (cause) {
-    throw new PromQLEvalError(`invalid regular expression in label_replace(): ${regex}`, { cause });
-  }
+  const re = compileAnchored(regex, semantics);
   checkLabelName(dst, 'destination', 'label_replace', semantics);
   const names = re.namedGroups();
   const groupIndex = (name: string): number => names[name] ?? -1;

@@ -1,3 +1,4 @@
+import { goAcos, goAsin, goAtan, goCos, goSin, goTan } from './go-trig.js';
 import type { ValueFunction } from './types.js';
 
 /**
@@ -11,9 +12,10 @@ import type { ValueFunction } from './types.js';
  * ulp. Checked against Go 1.26 on amd64 (the Prometheus 3.16 build): `log2` and `log10` are Go's formulas on top of
  * `Log` (ported below: `Math.log2(3)` and `Math.log10(20)` differ from Go in the last bit); `ln` agrees with
  * `Math.log` for normal numbers, but Go's assembly `Log` differs for subnormal inputs (Go: ln(5e-324) =
- * −709.0895657128241). Known last-bit differences from V8's fdlibm: `exp`, `sin`, `tan`, `atan` for some inputs
- * (test/unit/promql/functions/value-functions.test.ts lists the observed ones); well inside PromQL's 1e-9 relative
- * comparison but not bit-identical.
+ * −709.0895657128241). `sin`, `cos`, `tan`, `asin`, `acos`, `atan` are ports of Go's pure-Go code (go-trig.ts).
+ * Known last-bit differences from Go remain for `exp` (Go's amd64 assembly, which even uses FMA when the CPU has it)
+ * and the hyperbolic functions built on it (test/unit/promql/functions/value-functions.test.ts pins the observed
+ * ones); well inside PromQL's 1e-9 relative comparison but not bit-identical.
  */
 
 // Go folds constant expressions exactly and rounds once: `1/Ln2` and `1/Ln10` as float64. (Computing 1/LN10 in
@@ -77,12 +79,12 @@ export const sqrt = simple(Math.sqrt);
 export const ln = simple(Math.log);
 export const log2 = simple(goLog2);
 export const log10 = simple(goLog10);
-export const sin = simple(Math.sin);
-export const cos = simple(Math.cos);
-export const tan = simple(Math.tan);
-export const asin = simple(Math.asin);
-export const acos = simple(Math.acos);
-export const atan = simple(Math.atan);
+export const sin = simple(goSin);
+export const cos = simple(goCos);
+export const tan = simple(goTan);
+export const asin = simple(goAsin);
+export const acos = simple(goAcos);
+export const atan = simple(goAtan);
 export const sinh = simple(Math.sinh);
 export const cosh = simple(Math.cosh);
 export const tanh = simple(Math.tanh);

@@ -108,6 +108,23 @@ export function ensureMonotonicAndIgnoreSmallDeltas(buckets: Bucket[], tolerance
   return { forcedMonotonic, fixedPrecision };
 }
 
+/**
+ * v2.42.0's `ensureMonotonic`: every count below the running maximum is raised to it (no small-delta tolerance).
+ */
+export function ensureMonotonic242(buckets: Bucket[]): boolean {
+  let forced = false;
+  let max = (buckets[0] as Bucket).count;
+  for (let i = 1; i < buckets.length; i++) {
+    const b = buckets[i] as Bucket;
+    if (b.count > max) max = b.count;
+    else if (b.count < max) {
+      b.count = max;
+      forced = true;
+    }
+  }
+  return forced;
+}
+
 /** Result of {@link bucketQuantile}: the value and whether monotonicity had to be forced (an info annotation). */
 export interface BucketQuantileResult {
   value: number;
@@ -118,9 +135,10 @@ export interface BucketQuantileResult {
  * `BucketQuantile(q, buckets)`: the φ-quantile of a classic histogram, linear within a bucket, lower bound 0 for
  * the first bucket when its upper bound is positive; the second-highest bound when the rank falls into +Inf.
  * NaN for φ = NaN, no buckets, fewer than two buckets after coalescing, a highest bound other than +Inf, or zero
- * observations; −Inf/+Inf for φ < 0 / φ > 1. Sorts and may shorten/mutate `buckets`.
+ * observations; −Inf/+Inf for φ < 0 / φ > 1. Sorts and may shorten/mutate `buckets`. `semantics = '2.x'`: v2.42.0's
+ * `bucketQuantile`, which forces monotonicity with `ensureMonotonic` (no tolerance for tiny float differences).
  */
-export function bucketQuantile(q: number, buckets: Bucket[]): BucketQuantileResult {
+export function bucketQuantile(q: number, buckets: Bucket[], semantics: '3.x' | '2.x' = '3.x'): BucketQuantileResult {
   if (q !== q) return { value: NaN, forcedMonotonic: false };
   if (q < 0) return { value: -Infinity, forcedMonotonic: false };
   if (q > 1) return { value: Infinity, forcedMonotonic: false };
@@ -128,7 +146,8 @@ export function bucketQuantile(q: number, buckets: Bucket[]): BucketQuantileResu
   sortBuckets(buckets);
   if ((buckets[buckets.length - 1] as Bucket).upperBound !== Infinity) return { value: NaN, forcedMonotonic: false };
   buckets = coalesceBuckets(buckets);
-  const { forcedMonotonic } = ensureMonotonicAndIgnoreSmallDeltas(buckets, SMALL_DELTA_TOLERANCE);
+  const forcedMonotonic =
+    semantics === '2.x' ? ensureMonotonic242(buckets) : ensureMonotonicAndIgnoreSmallDeltas(buckets, SMALL_DELTA_TOLERANCE).forcedMonotonic;
   if (buckets.length < 2) return { value: NaN, forcedMonotonic };
   const observations = (buckets[buckets.length - 1] as Bucket).count;
   if (observations === 0) return { value: NaN, forcedMonotonic };

@@ -3,8 +3,9 @@ import type { PromSemantics } from '../semantics.js';
 import type { Vector } from '../value.js';
 import { changes, resets } from './counter-changes.js';
 import { dayOfMonth, dayOfWeek, dayOfYear, daysInMonth, hour, minute, month, year } from './date.js';
-import { histogramFraction, histogramQuantile } from './histogram.js';
+import { histogramFraction, histogramQuantile, histogramQuantiles } from './histogram.js';
 import { idelta, irate } from './instant-rate.js';
+import { integral } from './integral.js';
 import { labelJoin, labelReplace } from './labels.js';
 import { deriv, predictLinear } from './linear-regression.js';
 import * as m from './math.js';
@@ -101,6 +102,7 @@ const RANGE: Record<string, RangeFunction> = {
   stdvar_over_time: ot.stdvarOverTime,
   mad_over_time: ot.madOverTime,
   present_over_time: ot.presentOverTime,
+  integral,
 };
 
 const VALUE: Record<string, ValueFunction> = {
@@ -157,7 +159,11 @@ const VECTOR: Record<string, { impl: VectorFunction; keepsName: boolean }> = {
     impl: (v, _s, [dst = '', sep = '', ...src], ctx) => labelJoin(v, dst, sep, src, ctx.semantics),
     keepsName: true,
   },
-  histogram_quantile: { impl: (v, [q = NaN]) => histogramQuantile(q, v).vector, keepsName: false },
+  histogram_quantile: { impl: (v, [q = NaN], _t, ctx) => histogramQuantile(q, v, ctx.semantics).vector, keepsName: false },
+  histogram_quantiles: {
+    impl: (v, qs, [label = ''], ctx) => histogramQuantiles(v, label, qs, ctx.semantics).vector,
+    keepsName: false,
+  },
   histogram_fraction: { impl: (v, [lower = NaN, upper = NaN]) => histogramFraction(lower, upper, v).vector, keepsName: false },
   // funcTimestamp: the sample's own time in seconds, output at the evaluation time.
   timestamp: { impl: (v, _s, _t, ctx) => v.map((s) => ({ labels: s.labels, t: ctx.evalTimeMs, v: s.t / 1000 })), keepsName: false },
@@ -173,8 +179,8 @@ const SCALAR: Record<string, ScalarFunction> = {
 const SPECIAL: Record<string, string> = {
   absent: 'empty argument → one sample 1 with absentLabels(matchers of a direct selector, else undefined)',
   absent_over_time: 'no series with samples in the range → one sample 1 with absentLabels(the selector matchers)',
-  scalar: 'the single sample value of the vector, NaN unless exactly one sample',
-  vector: 'one sample with no labels and the scalar value',
+  scalar: 'vector → scalar: conversions.ts scalarOf (NaN unless exactly one sample)',
+  vector: 'scalar → vector: conversions.ts vectorOf (one sample without labels)',
   start: 'folded to the query start (seconds) before evaluation',
   end: 'folded to the query end (seconds) before evaluation',
   range: 'folded to end − start (seconds) before evaluation',
@@ -189,9 +195,7 @@ const UNSUPPORTED: Record<string, string> = {
   histogram_avg: NATIVE_ONLY,
   histogram_stddev: NATIVE_ONLY,
   histogram_stdvar: NATIVE_ONLY,
-  histogram_quantiles: 'experimental multi-quantile function, not implemented',
   info: 'experimental info() joins with target-info series, not implemented',
-  integral: 'experimental integral(), not implemented',
   start_timestamp: 'needs start timestamps (the use-start-timestamps feature), which this sidecar does not store',
 };
 

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { LabelSet } from '../../../../src/model/labels.js';
 import { goParseFloat } from '../../../../src/promql/go-parse-float.js';
-import { histogramFraction, histogramQuantile } from '../../../../src/promql/functions/histogram.js';
+import { histogramFraction, histogramQuantile, histogramQuantiles } from '../../../../src/promql/functions/histogram.js';
 import { bucketQuantile } from '../../../../src/promql/functions/quantile.js';
 import type { Vector } from '../../../../src/promql/value.js';
 
@@ -65,6 +65,17 @@ describe('histogram_quantile over classic buckets', () => {
     expect(r).toEqual({ value: 1, forcedMonotonic: true });
   });
 
+  it('2.x (v2.42 ensureMonotonic) raises a tiny float dip to the maximum; 3.x ignores it as noise and does not', () => {
+    const dip = (): Array<{ upperBound: number; count: number }> => [
+      { upperBound: 1, count: 10 },
+      { upperBound: 2, count: 10 - 1e-12 },
+      { upperBound: 3, count: 20 },
+      { upperBound: Infinity, count: 20 },
+    ];
+    expect(bucketQuantile(0.5, dip(), '2.x')).toEqual({ value: 1, forcedMonotonic: true });
+    expect(bucketQuantile(0.5, dip(), '3.x')).toEqual({ value: 1, forcedMonotonic: false });
+  });
+
   it('quantile stays within the finite bucket bounds for φ in [0, 1] (property)', () => {
     fc.assert(
       fc.property(fc.array(fc.integer({ min: 0, max: 100 }), { minLength: 2, maxLength: 8 }), fc.double({ min: 0, max: 1, noNaN: true }), (incs, q) => {
@@ -74,6 +85,22 @@ describe('histogram_quantile over classic buckets', () => {
         return c === 0 ? Number.isNaN(r) : r >= 0 && r <= incs.length - 1;
       }),
     );
+  });
+});
+
+describe('histogram_quantiles (experimental) over classic buckets', () => {
+  it('lines 691/713/735: one sample per φ and histogram, φ in the label in OpenMetrics form', () => {
+    const { vector } = histogramQuantiles(testhistogram, 'q', [-0.1, 1, 0.5, NaN]);
+    expect(vector.map((s) => [s.labels.get('start'), s.labels.get('q'), s.v])).toEqual([
+      ['positive', '-0.1', -Infinity],
+      ['negative', '-0.1', -Infinity],
+      ['positive', '1.0', 1],
+      ['negative', '1.0', 0.3],
+      ['positive', '0.5', 0.15000000000000002],
+      ['negative', '0.5', -0.15000000000000002],
+      ['positive', 'NaN', NaN],
+      ['negative', 'NaN', NaN],
+    ]);
   });
 });
 

@@ -67,6 +67,49 @@ describe('*_over_time against functions.test', () => {
   });
 });
 
+describe('stddev/mad/ts_of/quantile_over_time against functions.test lines 1500–1700', () => {
+  const at = (fn: RangeFunction, series: string, stepMs: number, evalMs: number, rangeMs: number, args: number[] = []) =>
+    fn(selectPoints(series, stepMs, evalMs, rangeMs), rangeCtx(evalMs, rangeMs), args);
+  // The script prints 10.56 and 3.249615 (compared within promqltest's epsilon); varianceOverTime's loop run by
+  // go1.26 on util/kahansum v0.316.0 gives 10.559999999999999 and 3.249615361854384.
+  it('line 1507/1510: stdvar and stddev equal Go float64', () => {
+    expect(at(ot.stdvarOverTime, '0 8 8 2 3', sec(10), min(1), min(2))).toBe(10.559999999999999);
+    expect(at(ot.stddevOverTime, '0 8 8 2 3', sec(10), min(1), min(2))).toBe(3.249615361854384);
+  });
+  it('line 1537/1540 (#4927): equal values give exactly 0', () => {
+    const eq = '1.5990505637277868 1.5990505637277868 1.5990505637277868';
+    expect(at(ot.stdvarOverTime, eq, sec(10), sec(55), min(1))).toBe(0);
+    expect(at(ot.stddevOverTime, eq, sec(10), sec(55), min(1))).toBe(0);
+  });
+  it.each([
+    [1554, '4 6 2 1 999 1 2', sec(70), sec(70), 1],
+    [1559, '1 2 3 4 5', sec(40), sec(50), 1],
+    [1564, '7 7 7 7 7', sec(40), sec(50), 0],
+    [1569, '5', 0, sec(10), 0],
+    [1574, '1 2 NaN 4', sec(30), sec(40), NaN],
+  ] as const)('line %d: mad_over_time', (_l, series, evalMs, rangeMs, want) => {
+    expect(at(ot.madOverTime, series, sec(10), evalMs, rangeMs)).toBe(want);
+  });
+  it('lines 1591–1629: ts_of_* with a 10s53ms step (no rounding error in ms / 1000)', () => {
+    const step = 10_053;
+    expect(at(ot.tsOfMinOverTime, '1 2 3 0 5 6 2 1 4', step, sec(90), sec(90))).toBe(30.159);
+    expect(at(ot.tsOfMaxOverTime, '1 2 3 0 5 6 2 1 4', step, sec(90), sec(90))).toBe(50.265);
+    expect(at(ot.tsOfLastOverTime, '1 2 3 _ _', step, sec(95), sec(90))).toBe(20.106);
+    expect(at(ot.tsOfFirstOverTime, '_ _ 1 2 3 _ _', step, sec(90), sec(90))).toBe(20.106);
+    expect(at(ot.tsOfFirstOverTime, '_ _ 1 2 3 _ _', step, sec(15), sec(90))).toBeUndefined();
+  });
+  it.each([
+    [1648, 0, [0, 0, 0]],
+    [1655, 0.5, [0.5, 1, 1]],
+    [1662, 0.75, [0.75, 1.5, 2.5]],
+    [1676, 1, [1, 2, 4]],
+    [1683, -1, [-Infinity, -Infinity, -Infinity]],
+    [1690, 2, [Infinity, Infinity, Infinity]],
+  ] as const)('line %d: quantile_over_time(%d)', (_l, q, want) => {
+    expect(['0 1', '0 1 2', '0 1 4'].map((s) => at(ot.quantileOverTime, s, sec(10), min(1), min(2), [q]))).toEqual(want);
+  });
+});
+
 describe('min/max/first/last/ts_of/count/present/quantile/stddev/mad', () => {
   const ctx = rangeCtx(sec(40), min(1));
   const p = selectPoints('3 NaN 1 7 7', sec(10), sec(40), min(1));

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import * as d from '../../../../src/promql/functions/date.js';
 import * as m from '../../../../src/promql/functions/math.js';
@@ -102,15 +103,36 @@ function ulps(a: number, b: number): number {
 }
 
 describe('known last-bit differences from Go (V8 fdlibm vs Go math, go1.26 amd64)', () => {
-  // Pinned so that a change in either direction is noticed: each is exactly one ulp today.
-  it.each([
-    ['sin(10)', m.sin, 10, -0.5440211108893699],
-    ['tan(10)', m.tan, 10, 0.6483608274590867],
-    ['tan(20)', m.tan, 20, 2.2371609442247427],
-    ['atan(10)', m.atan, 10, 1.4711276743037345],
-    ['exp(-10)', m.exp, -10, 4.5399929762484854e-5],
-  ] as const)('%s is one ulp from Go', (_w, fn, x, go) => {
+  // Pinned so that a change in either direction is noticed: exactly one ulp today.
+  it.each([['exp(-10)', m.exp, -10, 4.5399929762484854e-5]] as const)('%s is one ulp from Go', (_w, fn, x, go) => {
     expect(ulps(fn(x, []) as number, go)).toBe(1);
+  });
+});
+
+describe("trigonometric functions equal Go's bit for bit (go1.26 amd64 math.Sin/Cos/Tan/Atan, Asin/Acos of x/1000)", () => {
+  // [x, sin, cos, tan, atan, asin(x/1e3), acos(x/1e3)], printed by Go with FormatFloat 'g' −1.
+  const GO: ReadonlyArray<readonly [number, number, number, number, number, number, number]> = [
+    [1e-9, 1e-9, 1, 1e-9, 1e-9, 1e-12, 1.5707963267938965],
+    [0.1, 0.09983341664682815, 0.9950041652780257, 0.10033467208545055, 0.09966865249116204, 0.00010000000016666668, 1.5706963267947298],
+    [0.5, 0.479425538604203, 0.8775825618903728, 0.5463024898437905, 0.4636476090008061, 0.0005000000208333356, 1.5702963267740633],
+    [0.7, 0.644217687237691, 0.7648421872844884, 0.8422883804630794, 0.6107259643892086, 0.0007000000571666793, 1.57009632673773],
+    [0.75, 0.6816387600233342, 0.7316888688738209, 0.9315964599440725, 0.6435011087932844, 0.0007500000703125179, 1.570046326724584],
+    [1, 0.8414709848078965, 0.5403023058681398, 1.557407724654902, 0.7853981633974483, 0.0010000001666667416, 1.5697963266282298],
+    [2, 0.9092974268256816, -0.4161468365471424, -2.185039863261519, 1.1071487177940904, 0.0020000013333357335, 1.568796325461561],
+    [3, 0.1411200080598672, -0.9899924966004454, -0.1425465430742778, 1.2490457723982544, 0.0030000045000182253, 1.5677963222948783],
+    [10, -0.5440211108893699, -0.8390715290764524, 0.6483608274590867, 1.4711276743037345, 0.010000166674167112, 1.5607961601207294],
+    [20, 0.9129452507276277, 0.40808206181339196, 2.2371609442247427, 1.5208379310729538, 0.020001333573390494, 1.5507949932215062],
+    [100, -0.5063656411097588, 0.8623188722876839, -0.587213915156929, 1.5607966601082313, 0.1001674211615598, 1.4706289056333368],
+    [123.456, -0.8039373685728238, -0.5947139710921575, 1.3518050821917633, 1.5626964520979927, 0.12377177734433531, 1.4470245494505614],
+    [-7.5, -0.9379999767747389, 0.3466353178350258, -2.7060138667726905, -1.4382447944982226, -0.007500070314279844, 1.5782963971091764],
+    [1e6, -0.34999350217129294, 0.9367521275331447, -0.373624453987599, 1.5707953267948966, NaN, NaN],
+    [3e8, -0.4395520511837499, 0.8982171197990818, -0.48936058052653386, 1.5707963234615632, NaN, NaN],
+    [0.7853981633974483, 0.7071067811865475, 0.7071067811865476, 1, 0.6657737500283538, 0.0007853982441429829, 1.5700109285507535],
+    [2.356194490192345, 0.7071067811865476, -0.7071067811865475, -1, 1.1694228248157563, 0.0023561966703266202, 1.5684401301245698],
+    [1e-300, 1e-300, 1, 1e-300, 1e-300, 1.0000000000000001e-303, 1.5707963267948966],
+  ];
+  it.each(GO)('x = %d', (x, sin, cos, tan, atan, asin, acos) => {
+    expect([m.sin(x, []), m.cos(x, []), m.tan(x, []), m.atan(x, []), m.asin(x / 1e3, []), m.acos(x / 1e3, [])]).toEqual([sin, cos, tan, atan, asin, acos]);
   });
 });
 
@@ -164,5 +186,24 @@ describe('date functions (functions.test lines 1749–1828), UTC, int64 seconds'
   it("without an argument the evaluator passes Go's enh.Ts/1000 (int64 division)", () => {
     expect(d.evalTimeSeconds(-1500)).toBe(-1);
     expect(d.evalTimeSeconds(1999)).toBe(1);
+  });
+});
+
+describe('date civil arithmetic agrees with JavaScript Date inside its range (property)', () => {
+  it('year/month/day/weekday/hour/minute', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: -8.64e12, max: 8.64e12 }), (sec) => {
+        const c = d.civilFromUnixSeconds(BigInt(sec));
+        const j = new Date(sec * 1000);
+        return (
+          c.year === j.getUTCFullYear() &&
+          c.month === j.getUTCMonth() + 1 &&
+          c.day === j.getUTCDate() &&
+          c.weekday === j.getUTCDay() &&
+          c.hour === j.getUTCHours() &&
+          c.minute === j.getUTCMinutes()
+        );
+      }),
+    );
   });
 });
