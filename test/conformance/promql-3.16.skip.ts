@@ -47,20 +47,6 @@ export const PROMQL_3_16_SKIPS: readonly SkipEntry[] = [
     reason: 'anchored/smoothed range selectors (experimental, promql-extended-range-selectors) are not implemented: a clear error instead',
   },
   {
-    file: 'functions.test',
-    lines: [
-      1003, 1006, 1010, 1014, 1017, 1026, 1296, 1305, 1323, 1327, 1331, 1335, 1338, 1345, 1349, 1353, 1358, 1362, 1366, 1371, 1374, 1377,
-      1381, 1384, 1387, 1391, 1394, 1397, 1402, 1405, 1408, 1412, 1415, 1418, 1422, 1425, 1428, 1436, 1439, 1443, 1446, 1450, 1453, 1458,
-      1463, 1467, 1471, 1476, 1480, 1484, 1489, 1493, 1497,
-    ],
-    reason: 'integral() (experimental) is not implemented by the function library: a clear error instead',
-  },
-  {
-    file: 'histograms.test',
-    lines: [653, 691, 713, 735, 743, 1076, 1223, 1244, 1278],
-    reason: 'histogram_quantiles() (experimental) is not implemented by the function library: a clear error instead',
-  },
-  {
     file: 'info.test',
     lines: 'all',
     reason: 'info() (experimental, target-info joins) is not implemented: a clear error instead',

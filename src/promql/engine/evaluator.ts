@@ -10,7 +10,7 @@ import { aggregate, aggregateK, countValues } from './aggregate.js';
 import { scalarBinop, vectorAnd, vectorBinop, vectorOr, vectorScalarBinop, vectorUnless } from './binop.js';
 import { evalDurationMs } from './durations.js';
 import type { FunctionLookup } from './function-table.js';
-import { histogramFraction, histogramQuantile } from '../functions/histogram.js';
+import { histogramFraction, histogramQuantile, histogramQuantiles } from '../functions/histogram.js';
 import type { RangeFunction } from '../functions/types.js';
 import type { Vector } from '../value.js';
 import { compareLabels, withoutName } from './labels.js';
@@ -357,7 +357,7 @@ export class Evaluator {
         });
         const bare = args.find((x) => exprType(x) === 'vector')?.type === 'vectorSelector';
         const input = vec.map((s) => ({ labels: s.labels, t: bare ? (s.storedT ?? t) : t, v: s.v }));
-        const result = this.histogramAnnotations(name, args, input, scalars) ?? impl.impl(input, scalars, strings, ctx);
+        const result = this.histogramAnnotations(name, args, input, scalars, strings) ?? impl.impl(input, scalars, strings, ctx);
         const byKey = new Map(vec.map((s) => [s.labels.key, s.dropName]));
         const keepsName = impl.traits.keepsName;
         // A relabelled __name__ is a new name: label_replace/label_join into __name__ clear the delayed removal.
@@ -381,14 +381,32 @@ export class Evaluator {
    * quantile, malformed `le`, forced monotonicity), which the registry's vector entry does not pass on; the engine
    * calls the library directly to word and position them. Undefined for other functions.
    */
-  private histogramAnnotations(name: string, args: readonly Expr[], input: Vector, scalars: readonly number[]): Vector | undefined {
-    if (name !== 'histogram_quantile' && name !== 'histogram_fraction') return undefined;
-    const r = name === 'histogram_quantile' ? histogramQuantile(scalars[0] ?? NaN, input) : histogramFraction(scalars[0] ?? NaN, scalars[1] ?? NaN, input);
+  private histogramAnnotations(name: string, args: readonly Expr[], input: Vector, scalars: readonly number[], strings: readonly string[]): Vector | undefined {
+    let r;
+    let quantileArgs: { q: number; pos: Expr['pos'] }[] = [];
+    const sem = this.s.semantics;
+    switch (name) {
+      case 'histogram_quantile':
+        r = histogramQuantile(scalars[0] ?? NaN, input, sem);
+        quantileArgs = [{ q: scalars[0] ?? NaN, pos: (args[0] as Expr).pos }];
+        break;
+      case 'histogram_quantiles':
+        r = histogramQuantiles(input, strings[0] ?? '', scalars, sem);
+        quantileArgs = scalars.map((q, i) => ({ q, pos: (args[i + 2] as Expr).pos }));
+        break;
+      case 'histogram_fraction':
+        r = histogramFraction(scalars[0] ?? NaN, scalars[1] ?? NaN, input);
+        break;
+      default:
+        return undefined;
+    }
     const a = r.annotations;
-    const vecArg = args[args.length - 1] as Expr;
+    const vecArg = args.find((x) => exprType(x) === 'vector') as Expr;
     const metric = input.find((s) => s.labels.get('__name__') !== undefined)?.labels.get('__name__') ?? '';
     const forMetric = (m: string): string => (m === '' ? '' : ` for metric name ${JSON.stringify(m)}`);
-    if (a.invalidQuantile) this.annotate('warn', `quantile value should be between 0 and 1, got ${goFormatG(scalars[0] ?? NaN)}`, (args[0] as Expr).pos);
+    for (const { q, pos } of quantileArgs) {
+      if (Number.isNaN(q) || q < 0 || q > 1) this.annotate('warn', `quantile value should be between 0 and 1, got ${goFormatG(q)}`, pos);
+    }
     for (const le of a.badBucketLabels) {
       this.annotate('warn', `bucket label "le" is missing or has a malformed value of ${JSON.stringify(le)}${forMetric(metric)}`, vecArg.pos);
     }
@@ -413,6 +431,12 @@ export class Evaluator {
     args.forEach((a, i) => {
       if (i !== matrixIndex) scalars.push(this.scalarArg(a, t));
     });
+    if (e.func.name === 'integral' && scalars.length > 0) {
+      const st = scalars[0] as number;
+      if (!Number.isFinite(st) || Math.trunc(st) !== st || st < 0 || st > 2) {
+        this.annotate('warn', `strategy should be 0, 1, or 2 (default), using 2, got ${goFormatG(st)}`, (args[1] as Expr).pos);
+      }
+    }
     if (e.func.name === 'quantile_over_time') {
       const q = scalars[0] ?? NaN;
       if (Number.isNaN(q) || q < 0 || q > 1) this.annotate('warn', `quantile value should be between 0 and 1, got ${goFormatG(q)}`, (args[0] as Expr).pos);
