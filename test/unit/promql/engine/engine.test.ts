@@ -147,3 +147,19 @@ describe('Engine: __name__ removal like a Prometheus 3.16 server by default', ()
     expect(rows(delayed)).toEqual([[{ __name__: 'g', i: '0' }, 2]]);
   });
 });
+
+describe('Engine: lookback delta', () => {
+  const store = storeWith({ a: { labels: {}, values: [1] } });
+
+  it('query.lookback_delta bounds how old an instant sample may be; the query option overrides the engine', async () => {
+    const engine = new Engine({ store, lookbackDeltaMs: 120_000 });
+    const at = async (t: number, opts = {}): Promise<number> => {
+      const r = await engine.instantQuery('a', t, opts);
+      return r.value.type === 'vector' ? r.value.vector.length : -1;
+    };
+    expect(await at(119_999)).toBe(1);
+    expect(await at(120_000)).toBe(0); // 3.x: (t - δ, t]
+    expect(await at(200_000, { lookbackDeltaMs: 300_000 })).toBe(1);
+    expect(await new Engine({ store, compat: '2', lookbackDeltaMs: 120_000 }).instantQuery('a', 120_000).then((r) => (r.value.type === 'vector' ? r.value.vector.length : -1))).toBe(1); // 2.x: [t - δ, t]
+  });
+});
