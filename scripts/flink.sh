@@ -461,6 +461,14 @@ cmd_start_jm() {
   fi
 }
 
+# shift_range "A-B" K: the range starting K ports after A (wrapping to A when past B), e.g. "16130-16139" 2 -> "16132-16139".
+shift_range() {
+  local lo="${1%-*}" hi="${1#*-}" k="$2"
+  [[ "$1" == *-* ]] || { echo "$1"; return; }
+  local start=$((lo + k % (hi - lo + 1)))
+  echo "$start-$hi"
+}
+
 cmd_start_tm() {
   is_installed || cmd_install
   resolve_java
@@ -478,8 +486,16 @@ cmd_start_tm() {
   params="$(bash_java_utils GET_TM_RESOURCE_PARAMS)"
   jvm_params="$(echo "$params" | sed -n 1p)"
   dyn="$(echo "$params" | sed -n 2p)"
+  # Each TaskManager of a run starts one port further into its ranges: a replacement started right after a crash
+  # would otherwise bind the dead one's ports, and the JobManager's Pekko keeps that address quarantined until it
+  # declares the old TaskManager lost (the replacement then cannot register: "read-only association").
+  local launches rpc_ports query_ports
+  launches="$(cat "$RUN_DIR/tm-launches" 2>/dev/null || echo 0)"
+  echo $((launches + 1)) >"$RUN_DIR/tm-launches"
+  rpc_ports="$(shift_range "$FLINK_TM_RPC_PORTS" "$launches")"
+  query_ports="$(shift_range "$FLINK_TM_QUERY_PORTS" "$launches")"
   # shellcheck disable=SC2086
-  launch taskmanager "$TM_CLASS" -XX:+UseG1GC $jvm_params -- $dyn -D "metrics.internal.query-service.port=$FLINK_TM_QUERY_PORTS"
+  launch taskmanager "$TM_CLASS" -XX:+UseG1GC $jvm_params -- $dyn -D "taskmanager.rpc.port=$rpc_ports" -D "metrics.internal.query-service.port=$query_ports"
   if ! rest_quiet /overview >/dev/null; then
     log "jobmanager REST not reachable: not waiting for the TaskManager to register"
     return 0
