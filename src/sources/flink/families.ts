@@ -101,6 +101,17 @@ export const F = {
 /** All families, in the catalog's order. */
 export const ALL_FAMILIES: readonly FamilySpec[] = Object.values(F);
 
+/** The families derived only from pushed reporter data (PrometheusPushGatewayReporter), never from the REST API. */
+export const PUSHED_FAMILIES: readonly FamilySpec[] = [
+  F.operatorRecordsInRate,
+  F.operatorRecordsOutRate,
+  F.taskLateRecordsDropped,
+  F.taskLateRecordsDroppedRate,
+  F.taskRecordsInErrors,
+  F.taskRecordsOutErrors,
+  F.jobLatency,
+];
+
 /** Every JobStatus value (flink-core JobStatus.java, same since 1.15); `flink_job_state` has one series per value. */
 export const JOB_STATUSES = [
   'INITIALIZING',
