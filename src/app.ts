@@ -7,6 +7,7 @@ import { ALL_FAMILIES } from './model/families.js';
 import { SelfMetrics } from './self/metrics.js';
 import { FLINK_REST_SOURCE, FlinkPoller } from './sources/flink/poller.js';
 import { FlinkRestClient } from './sources/flink/rest-client.js';
+import { RemoteWriteReceiver } from './sources/remote-write/receiver.js';
 import { MemorySeriesStore } from './store/memory-series-store.js';
 import type { SeriesStore } from './store/types.js';
 import { createHttpApp } from './http/routes.js';
@@ -53,6 +54,8 @@ export class App {
   readonly store: SeriesStore;
   readonly self: SelfMetrics;
   private readonly windows: WindowsStage;
+  /** `POST /api/v1/write`; built always, answers 404 while `remote_write_receiver.enabled` is false. */
+  readonly remoteWriteReceiver: RemoteWriteReceiver;
   private config: BridgeConfig;
   private client: FlinkRestClient | undefined;
   private poller: FlinkPoller | undefined;
@@ -71,6 +74,13 @@ export class App {
       logger: opts.logger.child({ component: 'windows' }),
       windows: opts.config.global.windows,
       minIntervalMs: windowsMinIntervalFor(opts.config),
+    });
+    this.remoteWriteReceiver = new RemoteWriteReceiver({
+      store: this.store,
+      config: opts.config.remoteWriteReceiver,
+      logger: opts.logger.child({ component: 'remote-write-receiver' }),
+      self: this.self,
+      onCommit: (source, t) => this.sourceCommitted(source, t),
     });
   }
 
@@ -101,6 +111,7 @@ export class App {
       // async: a bcrypt compare (~100 ms on a cache miss) must not stall scrapes and polls on the event loop
       authorize: auth !== undefined ? (h) => auth.check(h) : undefined,
       reload: this.opts.enableLifecycle ? () => this.reload() : undefined,
+      remoteWrite: this.remoteWriteReceiver,
       status: () => {
         const latest = this.poller?.latest;
         return {
@@ -141,6 +152,7 @@ export class App {
     this.config = next;
     this.windows.configure(next.global.windows, windowsMinIntervalFor(next));
     this.store.setRetention(retentionFor(next));
+    this.remoteWriteReceiver.configure(next.remoteWriteReceiver);
     this.startPoller(next);
     this.log.info({ config: this.opts.configFile ?? '(defaults)' }, 'configuration reloaded');
   }

@@ -4,6 +4,8 @@ import type { Logger } from '../log/logger.js';
 import type { SelfMetrics } from '../self/metrics.js';
 import type { SeriesStore } from '../store/types.js';
 import { negotiateFormat, writeExposition } from '../exposition/index.js';
+import type { RemoteWriteReceiver } from '../sources/remote-write/receiver.js';
+import { remoteWriteHandler } from './write-route.js';
 
 /** What the HTTP layer reads; the app wires it. */
 export interface HttpDeps {
@@ -18,12 +20,15 @@ export interface HttpDeps {
   readonly reload?: () => Promise<void>;
   /** Short facts for the landing page. */
   readonly status: () => { flinkUp: boolean; restUrl: string; version?: string; jobs: number };
+  /** The remote-write receiver behind `POST /api/v1/write` (404 while `remote_write_receiver.enabled` is false). */
+  readonly remoteWrite?: RemoteWriteReceiver;
 }
 
 /**
  * Routes of DESIGN.md §3 "HTTP" built at this stage: `GET /metrics` (text 0.0.4 or OpenMetrics by `Accept`, gzip
  * by `Accept-Encoding`), `GET /-/healthy`, `GET /-/ready` (503 until the first poll finished), `POST|PUT /-/reload`
- * (only with `--web.enable-lifecycle`, like Prometheus; 403 otherwise) and a small landing page at `/`.
+ * (only with `--web.enable-lifecycle`, like Prometheus; 403 otherwise), `POST /api/v1/write` (remote-write receiver,
+ * `write-route.ts`) and a small landing page at `/`.
  */
 export function createHttpApp(deps: HttpDeps): Express {
   const app = express();
@@ -77,6 +82,8 @@ export function createHttpApp(deps: HttpDeps): Express {
   };
   app.post('/-/reload', reload);
   app.put('/-/reload', reload);
+
+  if (deps.remoteWrite) app.post('/api/v1/write', remoteWriteHandler(deps.remoteWrite));
 
   app.get('/', (_req: Request, res: Response) => {
     const s = deps.status();

@@ -81,6 +81,24 @@ export class SelfMetrics implements RestRequestObserver {
     registers: this.registries,
   });
 
+  readonly remoteWriteRequests = new Counter({
+    name: 'flink_bridge_remote_write_requests_total',
+    help: 'Requests to the remote-write receiver (POST /api/v1/write), by protocol (1.0, 2.0, unknown) and HTTP status code.',
+    labelNames: ['protocol', 'code'] as const,
+    registers: this.registries,
+  });
+  readonly remoteWriteRefused = new Counter({
+    name: 'flink_bridge_remote_write_refused_requests_total',
+    help: 'Remote-write requests refused whole (nothing written), by reason (decode, too_large, too_many_series, invalid_labels, out_of_order, duplicate, series_limit, conflict, native_histogram, unsupported_media_type).',
+    labelNames: ['reason'] as const,
+    registers: this.registries,
+  });
+  readonly remoteWriteHistogramsRefused = new Counter({
+    name: 'flink_bridge_remote_write_native_histograms_refused_total',
+    help: 'Native histogram samples received by remote-write and refused (native histograms are not supported; the request gets a 400).',
+    registers: this.registries,
+  });
+
   constructor(options: { processMetrics?: boolean } = {}) {
     if (options.processMetrics ?? true) {
       collectDefaultMetrics({ register: this.registry, prefix: 'flink_bridge_' });

@@ -49,6 +49,14 @@ describe('defaults', () => {
       // 3 × poll_interval
       staleAfterMs: 45_000,
     },
+    // off, 16 MiB sent, 32 MiB decoded (Prometheus's limit), 100 000 series per request, 1 000 000 in total
+    remoteWriteReceiver: {
+      enabled: false,
+      maxRequestBytes: 16 * 1024 * 1024,
+      maxDecodedBytes: 32 * 1024 * 1024,
+      maxSeriesPerRequest: 100_000,
+      maxSeries: 1_000_000,
+    },
   };
 
   it('defaultConfig() is the built-in defaults', () => {
@@ -97,6 +105,12 @@ flink:
   metric_names_refresh_interval: 10m
   fetcher_update_interval: 5s
   authorization: {credentials: tok}
+remote_write_receiver:
+  enabled: true
+  max_request_bytes: 1000
+  max_decoded_bytes: 2000
+  max_series_per_request: 10
+  max_series: 20
 `;
 
   it('converts to camelCase, ms, sorted normalised windows', () => {
@@ -125,7 +139,14 @@ flink:
         staleAfterMs: 30_000,
         authorization: { type: 'Bearer', credentials: 'tok' },
       },
+      remoteWriteReceiver: { enabled: true, maxRequestBytes: 1000, maxDecodedBytes: 2000, maxSeriesPerRequest: 10, maxSeries: 20 },
     });
+  });
+
+  it('remote_write_receiver: unknown keys and non-positive limits are errors', () => {
+    expect(errorOf('remote_write_receiver: {enable: true}')).toMatch(/remote_write_receiver\.enable/);
+    expect(errorOf('remote_write_receiver: {max_series: 0}')).toMatch(/remote_write_receiver\.max_series/);
+    expect(errorOf('remote_write_receiver: {enabled: "yes"}')).toMatch(/remote_write_receiver\.enabled/);
   });
 
   it('is deeply frozen', () => {
