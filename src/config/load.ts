@@ -14,6 +14,7 @@ import { configFileSchema } from './schema.js';
 import type { BridgeConfig, ConfigFile } from './schema.js';
 import { resolveFlink } from './sections/flink.js';
 import { resolveGlobal } from './sections/global.js';
+import { resolveRemoteWrite } from './sections/remote-write.js';
 import { resolveRemoteWriteReceiver } from './sections/remote-write-receiver.js';
 import { configErrorMap, issuesToError, parseYamlSource, validateSource } from './source.js';
 import type { YamlSource } from './source.js';
@@ -148,5 +149,6 @@ function toBridgeConfig(file: ConfigFile, reader: FileReader): BridgeConfig {
     global,
     flink: resolveFlink(file.flink, global.pollIntervalMs, reader),
     remoteWriteReceiver: resolveRemoteWriteReceiver(file.remote_write_receiver),
+    remoteWrite: resolveRemoteWrite(file.remote_write, reader),
   };
 }

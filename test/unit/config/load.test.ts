@@ -57,6 +57,7 @@ describe('defaults', () => {
       maxSeriesPerRequest: 100_000,
       maxSeries: 1_000_000,
     },
+    remoteWrite: [],
   };
 
   it('defaultConfig() is the built-in defaults', () => {
@@ -140,6 +141,7 @@ remote_write_receiver:
         authorization: { type: 'Bearer', credentials: 'tok' },
       },
       remoteWriteReceiver: { enabled: true, maxRequestBytes: 1000, maxDecodedBytes: 2000, maxSeriesPerRequest: 10, maxSeries: 20 },
+      remoteWrite: [],
     });
   });
 
