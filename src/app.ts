@@ -8,6 +8,7 @@ import { SelfMetrics } from './self/metrics.js';
 import { FLINK_REST_SOURCE, FlinkPoller } from './sources/flink/poller.js';
 import { FlinkRestClient } from './sources/flink/rest-client.js';
 import { RemoteWriteReceiver } from './sources/remote-write/receiver.js';
+import { RemoteWriteQueue } from './sinks/remote-write/queue.js';
 import { MemorySeriesStore } from './store/memory-series-store.js';
 import type { SeriesStore } from './store/types.js';
 import { createHttpApp } from './http/routes.js';
@@ -60,6 +61,8 @@ export class App {
   private client: FlinkRestClient | undefined;
   private poller: FlinkPoller | undefined;
   private server: RunningServer | undefined;
+  /** One per `remote_write` entry, started before any source writes so that they see every sample. */
+  private queues: RemoteWriteQueue[] = [];
   private readonly log: Logger;
 
   constructor(private readonly opts: AppOptions) {
@@ -128,6 +131,7 @@ export class App {
       onClientRejected: (reason, remote) => tlsLog.warn({ remote: remote ?? '' }, `TLS connection closed: ${reason}`),
     });
     this.store.start();
+    this.startQueues(this.config);
     this.startPoller(this.config);
     this.log.info(
       { address: `${this.server.address.host}:${this.server.address.port}`, flink: this.config.flink.restUrl, tls: webConfig?.tls !== undefined },
@@ -141,6 +145,7 @@ export class App {
     this.windows.stop();
     this.store.stop();
     await this.server?.close();
+    await this.stopQueues();
     this.server = undefined;
     this.log.info({}, 'stopped');
   }
@@ -153,8 +158,31 @@ export class App {
     this.windows.configure(next.global.windows, windowsMinIntervalFor(next));
     this.store.setRetention(retentionFor(next));
     this.remoteWriteReceiver.configure(next.remoteWriteReceiver);
+    // Queues restart with the new config (a batch in flight is sent again: delivery is at least once).
+    await this.stopQueues();
+    this.startQueues(next);
     this.startPoller(next);
     this.log.info({ config: this.opts.configFile ?? '(defaults)' }, 'configuration reloaded');
+  }
+
+  private startQueues(config: BridgeConfig): void {
+    this.queues = config.remoteWrite.map(
+      (rw) =>
+        new RemoteWriteQueue({
+          config: rw,
+          externalLabels: config.global.externalLabels,
+          storagePath: this.opts.storagePath,
+          store: this.store,
+          logger: this.opts.logger.child({ component: 'remote-write', remote: rw.name }),
+          self: this.self,
+        }),
+    );
+    for (const q of this.queues) q.start();
+  }
+
+  private async stopQueues(): Promise<void> {
+    await Promise.all(this.queues.map((q) => q.stop()));
+    this.queues = [];
   }
 
   private startPoller(config: BridgeConfig): void {

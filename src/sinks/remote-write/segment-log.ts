@@ -71,6 +71,7 @@ export class SegmentLog {
   readonly cutBytes: number;
   private readonly maxSegmentBytes: number;
   private readonly maxDiskBytes: number;
+  private pending = 0;
 
   private constructor(
     readonly dir: string,
@@ -98,6 +99,8 @@ export class SegmentLog {
     const firstN = (this.segments[0] as Segment).n;
     this.acked = this.clamp(saved ?? { segment: firstN, offset: 0 });
     this.cursor = this.acked;
+    for (const s of this.segments) if (s.n >= this.acked.segment) this.pending += s.weight;
+    if (this.acked.offset > 0) this.pending -= countRecords(join(dir, segmentName(this.acked.segment)), this.acked.offset).weight;
     const last = this.segments[this.segments.length - 1] as Segment;
     this.writeFd = openSync(join(dir, segmentName(last.n)), 'a');
   }
@@ -123,6 +126,11 @@ export class SegmentLog {
   /** The last saved (acknowledged) position. */
   get position(): LogPosition {
     return this.acked;
+  }
+
+  /** Summed weights of the records after the acknowledged position (as far as `ack` was told them). */
+  get pendingWeight(): number {
+    return this.pending;
   }
 
   /** Bytes of all segment files. */
@@ -161,6 +169,7 @@ export class SegmentLog {
     last.size += record.length;
     last.records++;
     last.weight += weight;
+    this.pending += weight;
     this.enforceLimit();
   }
 
@@ -188,6 +197,7 @@ export class SegmentLog {
       const next = this.segments[0] as Segment;
       if (this.acked.segment <= old.n) this.saveAck({ segment: next.n, offset: 0 });
       if (this.cursor.segment <= old.n) this.cursor = { segment: next.n, offset: 0 };
+      this.pending -= weight;
       if (records > 0) this.opts.onDrop?.(records, weight, bytes);
     }
   }
@@ -226,8 +236,12 @@ export class SegmentLog {
     this.cursor = this.acked;
   }
 
-  /** Saves `pos` as delivered (atomically) and deletes the segments before it. */
-  ack(pos: LogPosition): void {
+  /**
+   * Saves `pos` as delivered (atomically) and deletes the segments before it. `weight`: the summed weights of the
+   * records this acknowledges (for `pendingWeight`).
+   */
+  ack(pos: LogPosition, weight = 0): void {
+    this.pending -= weight;
     // At the end of a segment that is not the one being written: the segment is fully sent, start at the next.
     const seg = this.segments.find((s) => s.n === pos.segment);
     const next = this.segments.find((s) => s.n > pos.segment);

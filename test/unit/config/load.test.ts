@@ -126,7 +126,7 @@ remote_write_receiver:
           { name: '15m', ms: 900_000 },
         ],
         externalLabels: { cluster: 'prod', region: 'eu' },
-        reservedKeysSet: ['evaluation_interval', 'external_labels'],
+        reservedKeysSet: ['evaluation_interval'],
       },
       flink: {
         restUrl: 'https://jm.example:8443/prefix',
@@ -494,7 +494,8 @@ describe('reserved global keys (not used yet)', () => {
   it('are recorded only when the file sets them', () => {
     expect(parse('global: {poll_interval: 15s}').global.reservedKeysSet).toEqual([]);
     expect(parse('global: {evaluation_interval: 1m}').global.reservedKeysSet).toEqual(['evaluation_interval']);
-    expect(parse('global: {external_labels: {a: b}}').global.reservedKeysSet).toEqual(['external_labels']);
+    // used by remote_write since issue 7: no longer reserved
+    expect(parse('global: {external_labels: {a: b}}').global.reservedKeysSet).toEqual([]);
     // Set to the default value is still set: the user expects it to do something.
     expect(parse('global: {evaluation_interval: 1m}').global.evaluationIntervalMs).toBe(60_000);
     expect(parse('global:\n  evaluation_interval:\n').global.reservedKeysSet).toEqual([]);
