@@ -9,6 +9,8 @@ import { SelfSource } from './self/self-source.js';
 import { FLINK_REST_SOURCE, FlinkPoller } from './sources/flink/poller.js';
 import { carryPollState, type PollState } from './sources/flink/poll-state.js';
 import { FlinkRestClient } from './sources/flink/rest-client.js';
+import { RemoteWriteReceiver } from './sources/remote-write/receiver.js';
+import { RemoteWriteQueue } from './sinks/remote-write/queue.js';
 import { MemorySeriesStore } from './store/memory-series-store.js';
 import type { SeriesStore } from './store/types.js';
 import { createHttpApp } from './http/routes.js';
@@ -59,12 +61,16 @@ export class App {
   private readonly selfSource: SelfSource;
   private selfTimer: NodeJS.Timeout | undefined;
   private readonly windows: WindowsStage;
+  /** `POST /api/v1/write`; built always, answers 404 while `remote_write_receiver.enabled` is false. */
+  readonly remoteWriteReceiver: RemoteWriteReceiver;
   private config: BridgeConfig;
   private client: FlinkRestClient | undefined;
   private poller: FlinkPoller | undefined;
   /** Poll state kept across reloads (exception counts, checkpoint configs, name caches), with the REST URL it is for. */
   private pollState: { readonly state: PollState; readonly restUrl: string } | undefined;
   private server: RunningServer | undefined;
+  /** One per `remote_write` entry, started before any source writes so that they see every sample. */
+  private queues: RemoteWriteQueue[] = [];
   private readonly log: Logger;
   /** The Pushgateway-compatible receiver; undefined when `push.enabled` is false (not changed by reload). */
   readonly push: PushSetup | undefined;
@@ -87,6 +93,13 @@ export class App {
       store: this.store,
       self: this.self,
       logger: opts.logger.child({ component: 'push' }),
+      onCommit: (source, t) => this.sourceCommitted(source, t),
+    });
+    this.remoteWriteReceiver = new RemoteWriteReceiver({
+      store: this.store,
+      config: opts.config.remoteWriteReceiver,
+      logger: opts.logger.child({ component: 'remote-write-receiver' }),
+      self: this.self,
       onCommit: (source, t) => this.sourceCommitted(source, t),
     });
   }
@@ -139,6 +152,7 @@ export class App {
       beforeRender: () => this.collectSelf(),
       restUrl: () => this.config.flink.restUrl,
       ...(this.push !== undefined ? { push: this.push.http } : {}),
+      remoteWrite: this.remoteWriteReceiver,
     });
     const { host, port } = this.opts.listenAddress;
     const tlsLog = this.opts.logger.child({ component: 'web' });
@@ -147,6 +161,7 @@ export class App {
     });
     this.store.start();
     this.push?.receiver.start();
+    this.startQueues(this.config);
     this.startPoller(this.config);
     this.startSelfCollection(this.config.global.pollIntervalMs);
     this.log.info(
@@ -164,6 +179,7 @@ export class App {
     this.push?.receiver.stop();
     this.store.stop();
     await this.server?.close();
+    await this.stopQueues();
     this.server = undefined;
     this.log.info({}, 'stopped');
   }
@@ -175,9 +191,33 @@ export class App {
     this.config = next;
     this.windows.configure(next.global.windows, windowsMinIntervalFor(next));
     this.store.setRetention(retentionFor(next));
+    this.remoteWriteReceiver.configure(next.remoteWriteReceiver);
+    // Queues restart with the new config (a batch in flight is sent again: delivery is at least once).
+    await this.stopQueues();
+    this.startQueues(next);
     this.startPoller(next);
     this.startSelfCollection(next.global.pollIntervalMs);
     this.log.info({ config: this.opts.configFile ?? '(defaults)' }, 'configuration reloaded');
+  }
+
+  private startQueues(config: BridgeConfig): void {
+    this.queues = config.remoteWrite.map(
+      (rw) =>
+        new RemoteWriteQueue({
+          config: rw,
+          externalLabels: config.global.externalLabels,
+          storagePath: this.opts.storagePath,
+          store: this.store,
+          logger: this.opts.logger.child({ component: 'remote-write', remote: rw.name }),
+          self: this.self,
+        }),
+    );
+    for (const q of this.queues) q.start();
+  }
+
+  private async stopQueues(): Promise<void> {
+    await Promise.all(this.queues.map((q) => q.stop()));
+    this.queues = [];
   }
 
   private startPoller(config: BridgeConfig): void {

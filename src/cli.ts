@@ -181,7 +181,7 @@ export async function runCli(argv: readonly string[], io: CliIo, deps: CliDeps =
       .default(parseListenAddress(DEFAULT_LISTEN_ADDRESS), DEFAULT_LISTEN_ADDRESS),
     webConfigFile: new Option('--web.config.file <path>', 'exporter-toolkit web config file (TLS and basic auth)'),
     enableLifecycle: new Option('--web.enable-lifecycle', 'enable POST /-/reload').default(false),
-    storagePath: new Option('--storage.path <dir>', 'directory for on-disk state (reserved for the coming remote-write queue; not used yet)').default(
+    storagePath: new Option('--storage.path <dir>', 'directory for on-disk state (the remote_write queues\' durable logs, in remote-write/<name>/)').default(
       DEFAULT_STORAGE_PATH,
     ),
     logLevel: new Option('--log.level <level>', 'only log records of this level or above').choices(LOG_LEVELS).default('info'),
@@ -315,13 +315,6 @@ async function runApp(flags: RunFlags, io: CliIo, deps: CliDeps): Promise<number
 
   const { name, version } = packageInfo();
   log.info({ version, node: process.version }, `starting ${name}`);
-  if (flags.storagePathGiven) {
-    warnReservedOnce(
-      '--storage.path',
-      { flag: '--storage.path' },
-      '--storage.path is set but not used yet: it is reserved for the coming remote-write queue (on-disk buffer); nothing is written there',
-    );
-  }
 
   let app: RunnableApp;
   try {

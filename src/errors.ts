@@ -25,7 +25,10 @@ export type ErrorCode =
   | 'FPB_ERR_PROMQL_UNSUPPORTED'
   | 'FPB_ERR_PROMQL_TOO_MANY_SAMPLES'
   | 'FPB_ERR_PROMQL_TIMEOUT'
-  | 'FPB_ERR_PROMQL_CANCELED';
+  | 'FPB_ERR_PROMQL_CANCELED'
+  | 'FPB_ERR_REMOTE_WRITE_DECODE'
+  | 'FPB_ERR_REMOTE_WRITE_INVALID'
+  | 'FPB_ERR_REMOTE_WRITE_TOO_LARGE';
 
 /** Base class: `code` is stable, `message` is for humans. */
 export class BridgeError extends Error {
@@ -288,5 +291,48 @@ export class PromQLTimeoutError extends BridgeError {
 export class PromQLCanceledError extends BridgeError {
   constructor(env: string) {
     super('FPB_ERR_PROMQL_CANCELED', `query was canceled in ${env}`);
+  }
+}
+
+/**
+ * A remote-write body that is not a valid snappy block or protobuf encoding of the message its Content-Type names
+ * (the receiver answers 400). `message` names the message type and what was wrong.
+ */
+export class RemoteWriteDecodeError extends BridgeError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('FPB_ERR_REMOTE_WRITE_DECODE', message, options);
+  }
+
+  /** Wraps whatever a decoder loop threw (protobufjs throws plain `Error`/`RangeError`). */
+  static wrap(messageType: string, e: unknown): RemoteWriteDecodeError {
+    if (e instanceof RemoteWriteDecodeError) return e;
+    return new RemoteWriteDecodeError(`cannot decode ${messageType}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+  }
+}
+
+/**
+ * A decoded remote-write request with invalid data: unsorted or duplicate label names, an empty or invalid name, an
+ * out-of-order sample, a native histogram, a series limit. The receiver answers 400 and writes nothing; `message`
+ * names the series. `reason` is the self-metric label (`flink_bridge_remote_write_refused_samples_total`).
+ */
+export class RemoteWriteInvalidError extends BridgeError {
+  readonly reason: string;
+  constructor(reason: string, message: string, options?: { cause?: unknown }) {
+    super('FPB_ERR_REMOTE_WRITE_INVALID', message, options);
+    this.reason = reason;
+  }
+}
+
+/** A remote-write body above a size limit, before (`stage: 'compressed'`) or after snappy (`'decoded'`): HTTP 413. */
+export class RemoteWriteTooLargeError extends BridgeError {
+  readonly stage: 'compressed' | 'decoded';
+  constructor(stage: 'compressed' | 'decoded', size: number, limit: number) {
+    super(
+      'FPB_ERR_REMOTE_WRITE_TOO_LARGE',
+      stage === 'compressed'
+        ? `request body of ${size} bytes exceeds the limit of ${limit} bytes`
+        : `snappy-decoded body of ${size} bytes exceeds the limit of ${limit} bytes`,
+    );
+    this.stage = stage;
   }
 }

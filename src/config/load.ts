@@ -15,6 +15,8 @@ import type { BridgeConfig, ConfigFile } from './schema.js';
 import { resolveFlink } from './sections/flink.js';
 import { resolvePush } from './sections/push.js';
 import { resolveGlobal } from './sections/global.js';
+import { resolveRemoteWrite } from './sections/remote-write.js';
+import { resolveRemoteWriteReceiver } from './sections/remote-write-receiver.js';
 import { configErrorMap, issuesToError, parseYamlSource, validateSource } from './source.js';
 import type { YamlSource } from './source.js';
 
@@ -144,5 +146,11 @@ function finish(
 
 function toBridgeConfig(file: ConfigFile, reader: FileReader): BridgeConfig {
   const global = resolveGlobal(file.global);
-  return { global, flink: resolveFlink(file.flink, global.pollIntervalMs, reader), push: resolvePush(file.push) };
+  return {
+    global,
+    flink: resolveFlink(file.flink, global.pollIntervalMs, reader),
+    push: resolvePush(file.push),
+    remoteWriteReceiver: resolveRemoteWriteReceiver(file.remote_write_receiver),
+    remoteWrite: resolveRemoteWrite(file.remote_write, reader),
+  };
 }

@@ -13,17 +13,24 @@ import { nullAsAbsent } from './fields.js';
 import { flinkPollIntervalIssues, flinkSectionSchema, type FlinkConfig } from './sections/flink.js';
 import { globalSectionSchema, type GlobalConfig } from './sections/global.js';
 import { pushSectionSchema, type PushConfig } from './sections/push.js';
+import { remoteWriteSectionSchema, type RemoteWriteConfig } from './sections/remote-write.js';
+import { remoteWriteReceiverSectionSchema, type RemoteWriteReceiverConfig } from './sections/remote-write-receiver.js';
 
 export type { AuthorizationConfig, BasicAuthConfig, TlsClientConfig } from './http-client.js';
 export type { FlinkConfig } from './sections/flink.js';
 export type { GlobalConfig, WindowConfig } from './sections/global.js';
 export type { PushConfig, PushLimitsConfig } from './sections/push.js';
+export type { RemoteWriteReceiverConfig } from './sections/remote-write-receiver.js';
+export type { RemoteWriteConfig } from './sections/remote-write.js';
 
 /** The whole validated config: deeply frozen, camelCase, durations in milliseconds, secrets resolved. */
 export interface BridgeConfig {
   readonly global: GlobalConfig;
   readonly flink: FlinkConfig;
   readonly push: PushConfig;
+  readonly remoteWriteReceiver: RemoteWriteReceiverConfig;
+  /** `remote_write` targets, in file order (empty: nothing is sent, no log is written). */
+  readonly remoteWrite: readonly RemoteWriteConfig[];
 }
 
 /**
@@ -34,6 +41,8 @@ const SECTIONS = {
   global: nullAsAbsent(globalSectionSchema.prefault({})),
   flink: nullAsAbsent(flinkSectionSchema.prefault({})),
   push: nullAsAbsent(pushSectionSchema.prefault({})),
+  remote_write_receiver: nullAsAbsent(remoteWriteReceiverSectionSchema.prefault({})),
+  remote_write: nullAsAbsent(remoteWriteSectionSchema.prefault([])),
 };
 
 /**

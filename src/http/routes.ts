@@ -5,6 +5,8 @@ import type { SeriesStore } from '../store/types.js';
 import { negotiateFormat, writeExposition } from '../exposition/index.js';
 import { readClusterStatus } from './status.js';
 import { pushRouter, type PushHttpDeps } from './push-routes.js';
+import type { RemoteWriteReceiver } from '../sources/remote-write/receiver.js';
+import { remoteWriteHandler } from './write-route.js';
 
 /** What the HTTP layer reads; the app wires it. */
 export interface HttpDeps {
@@ -22,12 +24,15 @@ export interface HttpDeps {
   readonly restUrl: () => string;
   /** The Pushgateway API (`push.enabled`); absent ⇒ its paths answer 404. */
   readonly push?: PushHttpDeps;
+  /** The remote-write receiver behind `POST /api/v1/write` (404 while `remote_write_receiver.enabled` is false). */
+  readonly remoteWrite?: RemoteWriteReceiver;
 }
 
 /**
  * Routes of DESIGN.md §3 "HTTP" built at this stage: `GET /metrics` (text 0.0.4 or OpenMetrics by `Accept`, gzip
  * by `Accept-Encoding`), `GET /-/healthy`, `GET /-/ready` (503 until the first poll finished), `POST|PUT /-/reload`
- * (only with `--web.enable-lifecycle`, like Prometheus; 403 otherwise) and a small landing page at `/`.
+ * (only with `--web.enable-lifecycle`, like Prometheus; 403 otherwise), `POST /api/v1/write` (remote-write receiver,
+ * `write-route.ts`) and a small landing page at `/`.
  */
 export function createHttpApp(deps: HttpDeps): Express {
   const app = express();
@@ -83,6 +88,8 @@ export function createHttpApp(deps: HttpDeps): Express {
   };
   app.post('/-/reload', reload);
   app.put('/-/reload', reload);
+
+  if (deps.remoteWrite) app.post('/api/v1/write', remoteWriteHandler(deps.remoteWrite));
 
   app.get('/', (_req: Request, res: Response) => {
     const s = { ...readClusterStatus(deps.store), restUrl: deps.restUrl() };

@@ -86,6 +86,62 @@ export class SelfMetrics {
     registers: this.registries,
   });
 
+  readonly remoteWriteRequests = new Counter({
+    name: 'flink_bridge_remote_write_requests_total',
+    help: 'Requests to the remote-write receiver (POST /api/v1/write), by protocol (1.0, 2.0, unknown) and HTTP status code.',
+    labelNames: ['protocol', 'code'] as const,
+    registers: this.registries,
+  });
+  readonly remoteWriteRefused = new Counter({
+    name: 'flink_bridge_remote_write_refused_requests_total',
+    help: 'Remote-write requests refused whole (nothing written), by reason (decode, too_large, too_many_series, invalid_labels, out_of_order, duplicate, series_limit, conflict, native_histogram, unsupported_media_type).',
+    labelNames: ['reason'] as const,
+    registers: this.registries,
+  });
+  readonly remoteWriteHistogramsRefused = new Counter({
+    name: 'flink_bridge_remote_write_native_histograms_refused_total',
+    help: 'Native histogram samples received by remote-write and refused (native histograms are not supported; the request gets a 400).',
+    registers: this.registries,
+  });
+
+  // Remote-write sender, named after Prometheus's prometheus_remote_storage_* (storage/remote/queue_manager.go).
+  readonly remoteStorageSamples = new Counter({
+    name: 'flink_bridge_remote_storage_samples_total',
+    help: 'Samples of the remote-write sender by remote and outcome: sent (acknowledged by the receiver), retried (a send attempt failed recoverably), failed (refused with a non-retryable status, reason = status), dropped (reason relabel or disk_limit).',
+    labelNames: ['remote_name', 'url', 'outcome', 'reason'] as const,
+    registers: this.registries,
+  });
+  readonly remoteStoragePendingSamples = new Gauge({
+    name: 'flink_bridge_remote_storage_samples_pending',
+    help: 'Samples in the durable log not yet acknowledged by the receiver.',
+    labelNames: ['remote_name', 'url'] as const,
+    registers: this.registries,
+  });
+  readonly remoteStorageBytesOnDisk = new Gauge({
+    name: 'flink_bridge_remote_storage_bytes_on_disk',
+    help: 'Bytes of the durable log (segment files) of a remote.',
+    labelNames: ['remote_name', 'url'] as const,
+    registers: this.registries,
+  });
+  readonly remoteStoragePendingBytes = new Gauge({
+    name: 'flink_bridge_remote_storage_bytes_pending',
+    help: 'Bytes of the durable log not yet acknowledged by the receiver.',
+    labelNames: ['remote_name', 'url'] as const,
+    registers: this.registries,
+  });
+  readonly remoteStorageHighestSent = new Gauge({
+    name: 'flink_bridge_remote_storage_queue_highest_sent_timestamp_seconds',
+    help: 'Newest sample timestamp acknowledged by the receiver, Unix seconds.',
+    labelNames: ['remote_name', 'url'] as const,
+    registers: this.registries,
+  });
+  readonly remoteStorageShards = new Gauge({
+    name: 'flink_bridge_remote_storage_shards',
+    help: 'Concurrent senders of a remote (this version sends in order from one log: 1).',
+    labelNames: ['remote_name', 'url'] as const,
+    registers: this.registries,
+  });
+
   constructor(options: { processMetrics?: boolean } = {}) {
     if (options.processMetrics ?? true) {
       collectDefaultMetrics({ register: this.registry, prefix: 'flink_bridge_' });

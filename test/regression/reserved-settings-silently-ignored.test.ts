@@ -3,6 +3,7 @@
  * did nothing, silently. Each now gets one warning at start naming the flag or key and the feature it is reserved
  * for; `--storage.path` only when given on the command line, the config keys only when the file sets them; a reload
  * does not repeat them. Driven through the real CLI (`runCli`) with a fake app.
+ * Since issue 7 (remote-write) `--storage.path` and `global.external_labels` are used, so they no longer warn.
  */
 import { EventEmitter } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -51,22 +52,15 @@ describe('settings that are accepted but not used yet', () => {
     expect((await run([])).warnings).toEqual([]);
   });
 
-  it('--storage.path given explicitly: one warning naming the flag and the remote-write queue', async () => {
-    const { warnings } = await run([`--storage.path=${tmp}`]);
-    expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toMatch(/flag=--storage\.path/);
-    expect(warnings[0]).toMatch(/--storage\.path is set but not used yet: it is reserved for the coming remote-write queue/);
+  it('--storage.path (used by the remote_write log since issue 7) no longer warns', async () => {
+    expect((await run([`--storage.path=${tmp}`])).warnings).toEqual([]);
+    expect((await run(['--storage.path', './data'])).warnings).toEqual([]);
   });
 
-  it('--storage.path given with its default value still warns: the user asked for it', async () => {
-    expect((await run(['--storage.path', './data'])).warnings).toHaveLength(1);
-  });
-
-  it('global.evaluation_interval and global.external_labels set in the file: one warning each', async () => {
+  it('global.evaluation_interval set in the file: one warning; global.external_labels (used by remote_write) none', async () => {
     const { warnings } = await run([`--config.file=${RESERVED}`]);
-    expect(warnings).toHaveLength(2);
+    expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatch(/global\.evaluation_interval is set but not used yet: it is reserved for the coming rules engine/);
-    expect(warnings[1]).toMatch(/global\.external_labels is set but not used yet: it is reserved for the coming remote-write queue/);
     expect(warnings.join('\n')).not.toContain('prod'); // values (possibly sensitive) are not logged
   });
 
@@ -87,13 +81,13 @@ describe('settings that are accepted but not used yet', () => {
     );
     created[0]?.loadConfig?.();
     created[0]?.loadConfig?.();
-    expect(stderr.split('\n').filter((l) => l.includes('not used yet'))).toHaveLength(3);
+    expect(stderr.split('\n').filter((l) => l.includes('not used yet'))).toHaveLength(1);
   });
 
   it('check config lists them as warnings too', async () => {
     let stdout = '';
     await runCli(['check', 'config', RESERVED], { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: () => true }, exit: () => undefined });
     expect(stdout).toContain('WARNING: global.evaluation_interval is set but not used yet');
-    expect(stdout).toContain('WARNING: global.external_labels is set but not used yet');
+    expect(stdout).not.toContain('global.external_labels');
   });
 });

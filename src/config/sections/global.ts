@@ -7,7 +7,7 @@
  *   poll_interval: 15s          # >= 1s
  *   evaluation_interval: 1m     # >= 1s; reserved for the rules engine (a warning at start when set)
  *   windows: [1m, 5m, 15m]      # 1..16, unique after normalisation, each >= 2 × poll_interval
- *   external_labels: {}         # reserved for remote-write and alerts (a warning at start when set)
+ *   external_labels: {}         # added to every series sent by remote_write (a series' own label wins)
  * ```
  */
 import { z } from 'zod';
@@ -37,7 +37,6 @@ export const GLOBAL_LIMITS = {
  */
 export const RESERVED_GLOBAL_KEYS = {
   evaluation_interval: 'the coming rules engine',
-  external_labels: 'the coming remote-write queue and alerting (rules engine)',
 } as const;
 
 /** A key of `RESERVED_GLOBAL_KEYS`. */
@@ -57,7 +56,7 @@ export interface GlobalConfig {
   readonly evaluationIntervalMs: number;
   /** Rate windows, unique, sorted ascending by length; each at least two poll intervals. */
   readonly windows: readonly WindowConfig[];
-  /** Labels added to every series leaving the sidecar (valid, non-reserved label names). Not used yet. */
+  /** Labels added to every series leaving the sidecar (valid, non-reserved label names); used by remote_write. */
   readonly externalLabels: Readonly<Record<string, string>>;
   /** Reserved keys the config file sets (in file order of `RESERVED_GLOBAL_KEYS`); empty for the defaults. */
   readonly reservedKeysSet: readonly ReservedGlobalKey[];
@@ -127,7 +126,6 @@ export type GlobalSection = z.output<typeof globalSectionSchema>;
 export function resolveGlobal(g: GlobalSection): GlobalConfig {
   const reservedKeysSet: ReservedGlobalKey[] = [];
   if (g.evaluation_interval !== undefined) reservedKeysSet.push('evaluation_interval');
-  if (g.external_labels !== undefined) reservedKeysSet.push('external_labels');
   return {
     pollIntervalMs: g.poll_interval,
     evaluationIntervalMs: g.evaluation_interval ?? DEFAULT_EVALUATION_INTERVAL_MS,

@@ -56,6 +56,15 @@ describe('defaults', () => {
       enableAdminApi: false,
       limits: { maxBodyBytes: 16 * 1024 * 1024, maxDecodedBytes: 64 * 1024 * 1024, maxGroups: 1000, maxSeriesPerGroup: 100_000, maxSeriesTotal: 1_000_000 },
     },
+    // off, 16 MiB sent, 32 MiB decoded (Prometheus's limit), 100 000 series per request, 1 000 000 in total
+    remoteWriteReceiver: {
+      enabled: false,
+      maxRequestBytes: 16 * 1024 * 1024,
+      maxDecodedBytes: 32 * 1024 * 1024,
+      maxSeriesPerRequest: 100_000,
+      maxSeries: 1_000_000,
+    },
+    remoteWrite: [],
   };
 
   it('defaultConfig() is the built-in defaults', () => {
@@ -104,6 +113,12 @@ flink:
   metric_names_refresh_interval: 10m
   fetcher_update_interval: 5s
   authorization: {credentials: tok}
+remote_write_receiver:
+  enabled: true
+  max_request_bytes: 1000
+  max_decoded_bytes: 2000
+  max_series_per_request: 10
+  max_series: 20
 `;
 
   it('converts to camelCase, ms, sorted normalised windows', () => {
@@ -118,7 +133,7 @@ flink:
           { name: '15m', ms: 900_000 },
         ],
         externalLabels: { cluster: 'prod', region: 'eu' },
-        reservedKeysSet: ['evaluation_interval', 'external_labels'],
+        reservedKeysSet: ['evaluation_interval'],
       },
       flink: {
         restUrl: 'https://jm.example:8443/prefix',
@@ -139,7 +154,15 @@ flink:
         enableAdminApi: false,
         limits: { maxBodyBytes: 16 * 1024 * 1024, maxDecodedBytes: 64 * 1024 * 1024, maxGroups: 1000, maxSeriesPerGroup: 100_000, maxSeriesTotal: 1_000_000 },
       },
+      remoteWriteReceiver: { enabled: true, maxRequestBytes: 1000, maxDecodedBytes: 2000, maxSeriesPerRequest: 10, maxSeries: 20 },
+      remoteWrite: [],
     });
+  });
+
+  it('remote_write_receiver: unknown keys and non-positive limits are errors', () => {
+    expect(errorOf('remote_write_receiver: {enable: true}')).toMatch(/remote_write_receiver\.enable/);
+    expect(errorOf('remote_write_receiver: {max_series: 0}')).toMatch(/remote_write_receiver\.max_series/);
+    expect(errorOf('remote_write_receiver: {enabled: "yes"}')).toMatch(/remote_write_receiver\.enabled/);
   });
 
   it('is deeply frozen', () => {
@@ -485,7 +508,8 @@ describe('reserved global keys (not used yet)', () => {
   it('are recorded only when the file sets them', () => {
     expect(parse('global: {poll_interval: 15s}').global.reservedKeysSet).toEqual([]);
     expect(parse('global: {evaluation_interval: 1m}').global.reservedKeysSet).toEqual(['evaluation_interval']);
-    expect(parse('global: {external_labels: {a: b}}').global.reservedKeysSet).toEqual(['external_labels']);
+    // used by remote_write since issue 7: no longer reserved
+    expect(parse('global: {external_labels: {a: b}}').global.reservedKeysSet).toEqual([]);
     // Set to the default value is still set: the user expects it to do something.
     expect(parse('global: {evaluation_interval: 1m}').global.evaluationIntervalMs).toBe(60_000);
     expect(parse('global:\n  evaluation_interval:\n').global.reservedKeysSet).toEqual([]);
