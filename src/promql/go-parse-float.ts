@@ -38,8 +38,8 @@ function parseSpecial(s: string): number | undefined {
   return undefined;
 }
 
-// strconv's underscoreOK, with its optional sign and base prefix.
-function underscoreOK(s: string): boolean {
+/** strconv's `underscoreOK`, with its optional sign and base prefix: underscores only between digits, or between a base prefix and a digit. */
+export function underscoreOK(s: string): boolean {
   let saw = '^';
   let i = 0;
   if (s.length >= 1 && (s[0] === '-' || s[0] === '+')) s = s.slice(1);
