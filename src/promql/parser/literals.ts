@@ -7,6 +7,8 @@
  * lexer lets through; they still reject anything else with a `LiteralError`.
  */
 
+import { underscoreOK } from '../go-parse-float.js';
+
 /** A literal that Go's decoders reject; `message` is Go's wording without the position prefix. */
 export class LiteralError extends Error {}
 
@@ -72,32 +74,6 @@ function parseGoFloat(s: string): number | undefined {
   return v;
 }
 
-// strconv's underscoreOK: underscores only between digits, or between a base prefix and a digit.
-function underscoreOK(s: string): boolean {
-  let saw = '^';
-  let i = 0;
-  let hex = false;
-  if (s.length >= 2 && s[0] === '0' && 'box'.includes((s[1] as string).toLowerCase())) {
-    i = 2;
-    saw = '0';
-    hex = (s[1] as string).toLowerCase() === 'x';
-  }
-  for (; i < s.length; i++) {
-    const c = s[i] as string;
-    if ((c >= '0' && c <= '9') || (hex && /[a-fA-F]/.test(c))) {
-      saw = '0';
-      continue;
-    }
-    if (c === '_') {
-      if (saw !== '0') return false;
-      saw = '_';
-      continue;
-    }
-    if (saw === '_') return false;
-    saw = '!';
-  }
-  return saw !== '_';
-}
 
 const DURATION_UNITS: ReadonlyMap<string, { pos: number; ns: bigint }> = new Map([
   ['ms', { pos: 7, ns: 1_000_000n }],
