@@ -3,7 +3,7 @@ import type { ParsedFamily } from '../../exposition/types.js';
 import { LabelSet } from '../../model/labels.js';
 import type { MetricMetadata } from '../../model/metadata.js';
 import { METRIC_NAME_LABEL } from '../../model/names.js';
-import type { Appender, SeriesStore } from '../../store/types.js';
+import type { Appender, SeriesStore, SourcePolicy } from '../../store/types.js';
 import { completeClassicFamily } from './classic-families.js';
 import type { GroupingKey } from './grouping-key.js';
 
@@ -107,9 +107,38 @@ export class PushReceiver {
   private lastT = 0;
   private readonly now: () => number;
   private timer: NodeJS.Timeout | undefined;
+  /** Sweep interval asked of `start` (undefined: derived from the TTL), kept for a restart by `configure`. */
+  private timerIntervalMs: number | undefined;
+  /** `push.group_ttl` and `push.limits` as last configured (construction or {@link configure}). */
+  private ttlMs: number;
+  private limits: PushLimits;
 
   constructor(private readonly opts: PushReceiverOptions) {
     this.now = opts.now ?? Date.now;
+    this.ttlMs = opts.groupTtlMs;
+    this.limits = opts.limits;
+  }
+
+  /**
+   * Applies a reloaded `push.group_ttl` and `push.limits` to the running receiver. Groups stay: each expires the
+   * new TTL after its last successful push (so a shorter TTL removes, at the next sweep, the groups already older
+   * than it); lower limits refuse later pushes and remove nothing.
+   */
+  configure(settings: { readonly groupTtlMs: number; readonly limits: PushLimits }): void {
+    const delta = settings.groupTtlMs - this.ttlMs;
+    this.ttlMs = settings.groupTtlMs;
+    this.limits = settings.limits;
+    if (delta !== 0) {
+      for (const g of this.groups.values()) {
+        g.expiresAtMs += delta;
+        this.opts.store.createSource(g.source, this.sourcePolicy());
+      }
+      if (this.timer !== undefined) {
+        // The default sweep interval follows the TTL.
+        this.stop();
+        this.start(this.timerIntervalMs);
+      }
+    }
   }
 
   /**
@@ -122,8 +151,8 @@ export class PushReceiver {
     let group = this.groups.get(key.id);
     try {
       this.checkTimestamps(families);
-      if (group === undefined && this.groups.size >= this.opts.limits.maxGroups) {
-        throw new PushRejectedError(429, 'group_limit', `push group limit reached: push.limits.max_groups = ${this.opts.limits.maxGroups} groups are held`);
+      if (group === undefined && this.groups.size >= this.limits.maxGroups) {
+        throw new PushRejectedError(429, 'group_limit', `push group limit reached: push.limits.max_groups = ${this.limits.maxGroups} groups are held`);
       }
     } catch (e) {
       if (e instanceof PushRejectedError && e.reason === 'timestamp') this.recordFailure(key, t);
@@ -184,9 +213,10 @@ export class PushReceiver {
   }
 
   /** Sweeps expired groups every `intervalMs` (default: a tenth of the TTL, at most 1 s) on an unref'd timer. */
-  start(intervalMs: number = Math.min(1000, Math.max(10, this.opts.groupTtlMs / 10))): void {
+  start(intervalMs?: number): void {
     if (this.timer !== undefined) return;
-    this.timer = setInterval(() => this.sweep(), intervalMs);
+    this.timerIntervalMs = intervalMs;
+    this.timer = setInterval(() => this.sweep(), intervalMs ?? Math.min(1000, Math.max(10, this.ttlMs / 10)));
     this.timer.unref();
   }
 
@@ -244,10 +274,14 @@ export class PushReceiver {
     const source = PUSH_SOURCE_PREFIX + key.id;
     // The receiver sweeps expired groups itself (with staleness markers at the expiry); the store's TTL is a
     // backstop a little later, in case the receiver is not asked for a while.
-    this.opts.store.createSource(source, { kind: 'pinned', ttlMs: this.opts.groupTtlMs + 1000 });
-    const group: Group = { key, source, families: new Map(), seriesCount: 0, lastPushMs: 0, lastFailureMs: 0, expiresAtMs: t + this.opts.groupTtlMs };
+    this.opts.store.createSource(source, this.sourcePolicy());
+    const group: Group = { key, source, families: new Map(), seriesCount: 0, lastPushMs: 0, lastFailureMs: 0, expiresAtMs: t + this.ttlMs };
     this.groups.set(key.id, group);
     return group;
+  }
+
+  private sourcePolicy(): SourcePolicy {
+    return { kind: 'pinned', ttlMs: this.ttlMs + 1000 };
   }
 
   private checkTimestamps(families: readonly ParsedFamily[]): void {
@@ -296,8 +330,8 @@ export class PushReceiver {
           );
         }
         pushedSeries++;
-        if (pushedSeries > this.opts.limits.maxSeriesPerGroup) {
-          throw new PushRejectedError(429, 'series_limit', `push brings more than push.limits.max_series_per_group = ${this.opts.limits.maxSeriesPerGroup} series`);
+        if (pushedSeries > this.limits.maxSeriesPerGroup) {
+          throw new PushRejectedError(429, 'series_limit', `push brings more than push.limits.max_series_per_group = ${this.limits.maxSeriesPerGroup} series`);
         }
         app.append(labels, t, s.value);
         // Hold the store's own (interned) label set, not this push's copy: a series pushed again costs no memory
@@ -311,8 +345,8 @@ export class PushReceiver {
     }
     let nextCount = 0;
     for (const f of next.values()) nextCount += f.series.size;
-    if (this.totalSeries - group.seriesCount + nextCount > this.opts.limits.maxSeriesTotal) {
-      throw new PushRejectedError(429, 'series_limit', `push groups would hold more than push.limits.max_series_total = ${this.opts.limits.maxSeriesTotal} series`);
+    if (this.totalSeries - group.seriesCount + nextCount > this.limits.maxSeriesTotal) {
+      throw new PushRejectedError(429, 'series_limit', `push groups would hold more than push.limits.max_series_total = ${this.limits.maxSeriesTotal} series`);
     }
     // Series of the group that the push replaces and does not bring again end now.
     for (const [name, old] of group.families) {
@@ -345,7 +379,7 @@ export class PushReceiver {
     this.totalSeries += count - group.seriesCount;
     group.seriesCount = count;
     group.lastPushMs = t;
-    group.expiresAtMs = t + this.opts.groupTtlMs;
+    group.expiresAtMs = t + this.ttlMs;
   }
 
   /** The family a `_sum`/`_count`/`_bucket` sample belongs to (its own name is not a family then). */
@@ -361,7 +395,7 @@ export class PushReceiver {
 
   /** `setPushFailedTimestamp`: the group (created if needed) shows the failure; nothing else changes. */
   private recordFailure(key: GroupingKey, t: number): void {
-    const group = this.groups.get(key.id) ?? (this.groups.size < this.opts.limits.maxGroups ? this.newGroup(key, t) : undefined);
+    const group = this.groups.get(key.id) ?? (this.groups.size < this.limits.maxGroups ? this.newGroup(key, t) : undefined);
     if (group === undefined) return;
     group.lastFailureMs = t;
     const app = this.opts.store.appender(group.source);

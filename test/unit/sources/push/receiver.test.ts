@@ -87,6 +87,28 @@ describe('PushReceiver', () => {
     expect(t.receiver.groupCount).toBe(0);
   });
 
+  it('configure: a new TTL counts from each group\'s last push, groups stay, new limits refuse later pushes', () => {
+    const t = setup({}, 60_000);
+    t.push('/job/old', 'a 1\n');
+    t.advance(20_000);
+    t.push('/job/young', 'b 1\n');
+    t.advance(5_000);
+    t.receiver.configure({ groupTtlMs: 10_000, limits: { ...LIMITS, maxGroups: 2 } });
+    expect(t.receiver.groupCount).toBe(2);
+    // pushed 25 s and 5 s ago: the 10 s TTL has passed for the first only
+    expect(t.receiver.sweep()).toBe(1);
+    expect(t.values('a')).toEqual([]);
+    expect(t.values('b')).toEqual([1]);
+    t.push('/job/other', 'c 1\n');
+    expect(() => t.push('/job/third', 'c 1\n')).toThrow(/max_groups = 2/);
+    t.receiver.configure({ groupTtlMs: 60_000, limits: LIMITS });
+    // young pushed at 20 s, other at 25 s: with 60 s they end at 80 s and 85 s (now 25 s)
+    t.advance(54_000);
+    expect(t.receiver.sweep()).toBe(0);
+    t.advance(2_000);
+    expect(t.receiver.sweep()).toBe(1);
+  });
+
   it('does not extend the TTL by failed pushes', () => {
     const t = setup({}, 10_000);
     t.push('/job/j', 'a 1\n');
