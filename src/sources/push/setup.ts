@@ -25,7 +25,7 @@ export interface PushSetup {
   polled(outcome: PollOutcome | undefined): void;
   /**
    * Applies a reloaded `push` section to the running receiver: `group_ttl`, `limits` (body sizes included),
-   * `remove_finished_jobs` and `enable_admin_api` take effect at once; groups stay. `enabled` is not (see
+   * `group_by_body_labels`, `remove_finished_jobs` and `enable_admin_api` take effect at once; groups stay. `enabled` is not (see
    * {@link reloadPush}).
    */
   reconfigure(config: PushConfig): void;
@@ -59,6 +59,7 @@ export function pushSetup(
     store: deps.store,
     groupTtlMs: config.groupTtlMs,
     limits: config.limits,
+    groupByBodyLabels: config.groupByBodyLabels,
     isReservedFamily: isSidecarFamily,
     onCommit: deps.onCommit,
     observer: metrics,
@@ -84,7 +85,7 @@ export function pushSetup(
     },
     reconfigure(next) {
       current = next;
-      receiver.configure({ groupTtlMs: next.groupTtlMs, limits: next.limits });
+      receiver.configure({ groupTtlMs: next.groupTtlMs, limits: next.limits, groupByBodyLabels: next.groupByBodyLabels });
     },
   };
 }

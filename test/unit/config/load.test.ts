@@ -54,6 +54,7 @@ describe('defaults', () => {
       groupTtlMs: 120_000,
       removeFinishedJobs: true,
       enableAdminApi: false,
+      groupByBodyLabels: [],
       limits: { maxBodyBytes: 16 * 1024 * 1024, maxDecodedBytes: 64 * 1024 * 1024, maxGroups: 1000, maxSeriesPerGroup: 100_000, maxSeriesTotal: 1_000_000 },
     },
   };
@@ -137,6 +138,7 @@ flink:
         groupTtlMs: 120_000,
         removeFinishedJobs: true,
         enableAdminApi: false,
+        groupByBodyLabels: [],
         limits: { maxBodyBytes: 16 * 1024 * 1024, maxDecodedBytes: 64 * 1024 * 1024, maxGroups: 1000, maxSeriesPerGroup: 100_000, maxSeriesTotal: 1_000_000 },
       },
     });
