@@ -54,6 +54,24 @@ describe('regression: reload did not apply the push settings', () => {
     }
   });
 
+  it('applies group_by_body_labels: after the reload a new random job suffix of one TaskManager replaces its group', async () => {
+    const a = app('', () => 'push:\n  group_by_body_labels: [host, tm_id]\n');
+    const push = a.push!;
+    const body = parseTextExposition('flink_taskmanager_Status_JVM_CPU_Load{host="h1",tm_id="tm_1"} 0.5\n');
+    await a.start();
+    try {
+      push.receiver.push(key('/job/0123456789abcdef0123456789abcdef'), body, true);
+      push.receiver.push(key('/job/11111111111111111111111111111111'), body, true);
+      expect(push.receiver.groupCount).toBe(2);
+      await a.reload();
+      push.receiver.push(key('/job/22222222222222222222222222222222'), body, true);
+      push.receiver.push(key('/job/33333333333333333333333333333333'), body, true);
+      expect(push.receiver.view().map((g) => g.labels.job)).toEqual(['0123456789abcdef0123456789abcdef', '11111111111111111111111111111111', '33333333333333333333333333333333']);
+    } finally {
+      await a.stop();
+    }
+  });
+
   it('logs a warning that a flipped push.enabled needs a restart, and keeps the running receiver', async () => {
     const warnings: string[] = [];
     const logger: Logger = { ...nullLogger, warn: (f: unknown, m?: string) => warnings.push(typeof f === 'string' ? f : (m ?? '')), child: () => logger };
