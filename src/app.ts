@@ -16,7 +16,7 @@ import type { SeriesStore } from './store/types.js';
 import { createHttpApp } from './http/routes.js';
 import { startServer, type RunningServer } from './http/server.js';
 import { WindowsStage } from './windows/stage.js';
-import { pushSetup, type PushSetup } from './sources/push/setup.js';
+import { pushSetup, reloadPush, type PushSetup } from './sources/push/setup.js';
 
 export interface AppOptions {
   readonly config: BridgeConfig;
@@ -51,7 +51,8 @@ export function windowsMinIntervalFor(config: BridgeConfig): number {
 /**
  * The sidecar: builds the components from a frozen config and owns their lifecycle. `start()` listens and starts
  * polling; `stop()` finishes the poll in flight, then closes the HTTP server and the REST client; `reload()`
- * re-reads the config and restarts the poller with it (the store and its history stay, and so does the poll state).
+ * re-reads the config and restarts the poller with it (the store and its history stay, and so does the poll state),
+ * and reconfigures the push receiver (its groups stay).
  * Stages run in pipeline order (DESIGN.md §1): a source commits, then {@link App.sourceCommitted} runs the
  * derived-windows stage.
  */
@@ -72,7 +73,7 @@ export class App {
   /** One per `remote_write` entry, started before any source writes so that they see every sample. */
   private queues: RemoteWriteQueue[] = [];
   private readonly log: Logger;
-  /** The Pushgateway-compatible receiver; undefined when `push.enabled` is false (not changed by reload). */
+  /** The Pushgateway-compatible receiver; undefined when `push.enabled` is false (a reload reconfigures it but does not create or remove it). */
   readonly push: PushSetup | undefined;
 
   constructor(private readonly opts: AppOptions) {
@@ -195,6 +196,7 @@ export class App {
     // Queues restart with the new config (a batch in flight is sent again: delivery is at least once).
     await this.stopQueues();
     this.startQueues(next);
+    reloadPush(this.push, next.push, this.log);
     this.startPoller(next);
     this.startSelfCollection(next.global.pollIntervalMs);
     this.log.info({ config: this.opts.configFile ?? '(defaults)' }, 'configuration reloaded');

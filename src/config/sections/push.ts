@@ -4,6 +4,7 @@
  * admin API, and its limits. This file owns the section's keys, defaults, validation and frozen runtime shape.
  */
 import { z } from 'zod';
+import { isValidLabelName } from '../../model/names.js';
 import { durationMs, nullAsAbsent } from '../fields.js';
 
 /** Defaults of the `push` section, written as in the config file. */
@@ -12,6 +13,7 @@ export const PUSH_DEFAULTS = {
   group_ttl: '2m',
   remove_finished_jobs: true,
   enable_admin_api: false,
+  group_by_body_labels: [] as readonly string[],
   limits: {
     max_body_size: '16MB',
     max_decoded_body_size: '64MB',
@@ -44,6 +46,12 @@ export interface PushConfig {
   readonly removeFinishedJobs: boolean;
   /** `PUT /api/v1/admin/wipe` (the Pushgateway's `--web.enable-admin-api`). */
   readonly enableAdminApi: boolean;
+  /**
+   * Body labels naming the pushing process (e.g. Flink's `host`, `tm_id`); empty = Pushgateway semantics. With
+   * them, a push whose job ends in Flink's random 32-hex suffix replaces the group of the same process's earlier
+   * suffix instead of adding one (see PushReceiver).
+   */
+  readonly groupByBodyLabels: readonly string[];
   readonly limits: PushLimitsConfig;
 }
 
@@ -71,6 +79,16 @@ export const pushSectionSchema = z.strictObject({
   group_ttl: nullAsAbsent(durationMs({ min: 1000 }).prefault(PUSH_DEFAULTS.group_ttl)),
   remove_finished_jobs: nullAsAbsent(z.boolean().prefault(PUSH_DEFAULTS.remove_finished_jobs)),
   enable_admin_api: nullAsAbsent(z.boolean().prefault(PUSH_DEFAULTS.enable_admin_api)),
+  group_by_body_labels: nullAsAbsent(
+    z
+      .array(
+        z.string().refine((n) => isValidLabelName(n) && !n.startsWith('__') && n !== 'job', {
+          message: 'expected a label name (not job, not starting with __), e.g. tm_id',
+        }),
+      )
+      .refine((a) => new Set(a).size === a.length, { message: 'lists a label twice' })
+      .prefault([...PUSH_DEFAULTS.group_by_body_labels]),
+  ),
   limits: nullAsAbsent(
     z
       .strictObject({
@@ -99,6 +117,7 @@ export function resolvePush(p: PushSection): PushConfig {
     groupTtlMs: p.group_ttl,
     removeFinishedJobs: p.remove_finished_jobs,
     enableAdminApi: p.enable_admin_api,
+    groupByBodyLabels: p.group_by_body_labels,
     limits: {
       maxBodyBytes: p.limits.max_body_size,
       maxDecodedBytes: p.limits.max_decoded_body_size,

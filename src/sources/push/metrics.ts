@@ -23,7 +23,7 @@ export class PushMetrics implements PushObserver {
     this.seriesGauge = new Gauge({ name: 'flink_bridge_push_series', help: 'Series held by push groups, their push_time_seconds gauges not counted.', registers });
     this.groupsRemoved = new Counter({
       name: 'flink_bridge_push_groups_removed_total',
-      help: 'Push groups removed other than by DELETE, by cause: ttl (no push for push.group_ttl), job_finished (their Flink jobs ended).',
+      help: 'Push groups removed other than by DELETE, by cause: ttl (no push for push.group_ttl), job_finished (their Flink jobs ended), replaced (the same process pushed under a new random job suffix, push.group_by_body_labels).',
       labelNames: ['cause'] as const,
       registers,
     });
@@ -38,7 +38,7 @@ export class PushMetrics implements PushObserver {
     this.seriesGauge.set(series);
   }
 
-  removed(cause: 'ttl' | 'job_finished', n: number): void {
+  removed(cause: 'ttl' | 'job_finished' | 'replaced', n: number): void {
     if (n > 0) this.groupsRemoved.inc({ cause }, n);
   }
 }

@@ -3,7 +3,7 @@ import type { ParsedFamily } from '../../exposition/types.js';
 import { LabelSet } from '../../model/labels.js';
 import type { MetricMetadata } from '../../model/metadata.js';
 import { METRIC_NAME_LABEL } from '../../model/names.js';
-import type { Appender, SeriesStore } from '../../store/types.js';
+import type { Appender, SeriesStore, SourcePolicy } from '../../store/types.js';
 import { completeClassicFamily } from './classic-families.js';
 import type { GroupingKey } from './grouping-key.js';
 
@@ -30,8 +30,11 @@ export interface PushLimits {
 export interface PushObserver {
   rejected(reason: string): void;
   groups(count: number, series: number): void;
-  /** Groups removed other than by DELETE or wipe: `ttl` (expired), `job_finished` (job lifecycle). */
-  removed(cause: 'ttl' | 'job_finished', n: number): void;
+  /**
+   * Groups removed other than by DELETE or wipe: `ttl` (expired), `job_finished` (job lifecycle), `replaced` (a
+   * push of the same process under a new random job suffix took its place, see `groupByBodyLabels`).
+   */
+  removed(cause: 'ttl' | 'job_finished' | 'replaced', n: number): void;
 }
 
 export interface PushReceiverOptions {
@@ -39,6 +42,13 @@ export interface PushReceiverOptions {
   /** A group is removed this long after its last successful push (ms; Infinity = never, the Pushgateway's way). */
   readonly groupTtlMs: number;
   readonly limits: PushLimits;
+  /**
+   * `push.group_by_body_labels` (default none: Pushgateway semantics): body labels that identify the pushing
+   * process, e.g. Flink's `host` and `tm_id`. A push whose `job` ends in Flink's random suffix (32 hex digits,
+   * `randomJobNameSuffix: true`) and whose body carries one value of some of these labels replaces the group of
+   * an earlier push of the same process (same job prefix, other path labels and values) instead of adding a group.
+   */
+  readonly groupByBodyLabels?: readonly string[];
   /** Family names pushes may not use (the sidecar's own series), e.g. `flink_bridge_*`. */
   readonly isReservedFamily?: (name: string) => boolean;
   /** Called after each commit with the source and the commit's sample time (the app runs the windows stage). */
@@ -65,9 +75,15 @@ interface Group {
   lastPushMs: number;
   /** Unix ms of the last failed push (0 = never). */
   lastFailureMs: number;
+  /** Process identity of its last push (see `groupByBodyLabels`), if any. */
+  process: string | undefined;
   /** Unix ms after which the group expires (last successful push + TTL; for a group that never succeeded: its creation + TTL). */
   expiresAtMs: number;
 }
+
+/** Flink's `randomJobNameSuffix`: an `AbstractID` (16 random bytes as lowercase hex) appended to `jobName`. */
+const RANDOM_SUFFIX_LENGTH = 32;
+const RANDOM_JOB_SUFFIX = /[0-9a-f]{32}$/;
 
 /** A group as `GET /api/v1/metrics` shows it. */
 export interface GroupView {
@@ -98,7 +114,8 @@ export interface GroupView {
  * Better than the Pushgateway: the check is O(size of the push) — metadata conflicts through the store's
  * per-source metadata, duplicates through one set per push — not a gather of everything; a push is one appender
  * transaction (all or nothing); groups expire `groupTtlMs` after their last successful push (their series end with
- * staleness markers); limits on groups and series answer 429.
+ * staleness markers); limits on groups and series answer 429; with `groupByBodyLabels`, a restarted Flink
+ * reporter's push under a new random job suffix replaces its process's previous group in the same step.
  */
 export class PushReceiver {
   private readonly groups = new Map<string, Group>();
@@ -107,9 +124,44 @@ export class PushReceiver {
   private lastT = 0;
   private readonly now: () => number;
   private timer: NodeJS.Timeout | undefined;
+  /** Sweep interval asked of `start` (undefined: derived from the TTL), kept for a restart by `configure`. */
+  private timerIntervalMs: number | undefined;
+  /** `push.group_ttl` and `push.limits` as last configured (construction or {@link configure}). */
+  private ttlMs: number;
+  private limits: PushLimits;
+  private bodyLabels: readonly string[];
+  /** Process identity → id of the group its last push went to (only with `groupByBodyLabels`). */
+  private readonly processes = new Map<string, string>();
 
   constructor(private readonly opts: PushReceiverOptions) {
     this.now = opts.now ?? Date.now;
+    this.ttlMs = opts.groupTtlMs;
+    this.limits = opts.limits;
+    this.bodyLabels = opts.groupByBodyLabels ?? [];
+  }
+
+  /**
+   * Applies a reloaded `push.group_ttl` and `push.limits` to the running receiver. Groups stay: each expires the
+   * new TTL after its last successful push (so a shorter TTL removes, at the next sweep, the groups already older
+   * than it); lower limits refuse later pushes and remove nothing.
+   */
+  configure(settings: { readonly groupTtlMs: number; readonly limits: PushLimits; readonly groupByBodyLabels?: readonly string[] }): void {
+    const delta = settings.groupTtlMs - this.ttlMs;
+    this.ttlMs = settings.groupTtlMs;
+    this.limits = settings.limits;
+    // Identities under the old label list match no later push; each group forgets its own at its next push or drop.
+    this.bodyLabels = settings.groupByBodyLabels ?? [];
+    if (delta !== 0) {
+      for (const g of this.groups.values()) {
+        g.expiresAtMs += delta;
+        this.opts.store.createSource(g.source, this.sourcePolicy());
+      }
+      if (this.timer !== undefined) {
+        // The default sweep interval follows the TTL.
+        this.stop();
+        this.start(this.timerIntervalMs);
+      }
+    }
   }
 
   /**
@@ -120,10 +172,14 @@ export class PushReceiver {
     const t = this.tick();
     this.sweep(t);
     let group = this.groups.get(key.id);
+    const process = this.processOf(key, families);
+    const previousId = process !== undefined ? this.processes.get(process) : undefined;
+    // The group of the same process under its previous random job suffix: dropped once this push is committed.
+    const replaced = previousId !== undefined && previousId !== key.id ? this.groups.get(previousId) : undefined;
     try {
       this.checkTimestamps(families);
-      if (group === undefined && this.groups.size >= this.opts.limits.maxGroups) {
-        throw new PushRejectedError(429, 'group_limit', `push group limit reached: push.limits.max_groups = ${this.opts.limits.maxGroups} groups are held`);
+      if (group === undefined && replaced === undefined && this.groups.size >= this.limits.maxGroups) {
+        throw new PushRejectedError(429, 'group_limit', `push group limit reached: push.limits.max_groups = ${this.limits.maxGroups} groups are held`);
       }
     } catch (e) {
       if (e instanceof PushRejectedError && e.reason === 'timestamp') this.recordFailure(key, t);
@@ -133,9 +189,14 @@ export class PushReceiver {
     const app = this.opts.store.appender(group.source);
     try {
       const fresh: LabelSet[] = [];
-      const next = this.stage(app, group, families, replace, t, fresh);
+      const next = this.stage(app, group, families, replace, t, fresh, replaced?.seriesCount ?? 0);
       app.commit();
       this.apply(group, next, t, fresh);
+      if (replaced !== undefined) {
+        this.drop(replaced, t);
+        this.opts.observer?.removed('replaced', 1);
+      }
+      this.bindProcess(group, process);
     } catch (e) {
       app.rollback();
       const rejected = this.translate(e);
@@ -184,9 +245,10 @@ export class PushReceiver {
   }
 
   /** Sweeps expired groups every `intervalMs` (default: a tenth of the TTL, at most 1 s) on an unref'd timer. */
-  start(intervalMs: number = Math.min(1000, Math.max(10, this.opts.groupTtlMs / 10))): void {
+  start(intervalMs?: number): void {
     if (this.timer !== undefined) return;
-    this.timer = setInterval(() => this.sweep(), intervalMs);
+    this.timerIntervalMs = intervalMs;
+    this.timer = setInterval(() => this.sweep(), intervalMs ?? Math.min(1000, Math.max(10, this.ttlMs / 10)));
     this.timer.unref();
   }
 
@@ -244,10 +306,51 @@ export class PushReceiver {
     const source = PUSH_SOURCE_PREFIX + key.id;
     // The receiver sweeps expired groups itself (with staleness markers at the expiry); the store's TTL is a
     // backstop a little later, in case the receiver is not asked for a while.
-    this.opts.store.createSource(source, { kind: 'pinned', ttlMs: this.opts.groupTtlMs + 1000 });
-    const group: Group = { key, source, families: new Map(), seriesCount: 0, lastPushMs: 0, lastFailureMs: 0, expiresAtMs: t + this.opts.groupTtlMs };
+    this.opts.store.createSource(source, this.sourcePolicy());
+    const group: Group = { key, source, families: new Map(), seriesCount: 0, lastPushMs: 0, lastFailureMs: 0, process: undefined, expiresAtMs: t + this.ttlMs };
     this.groups.set(key.id, group);
     return group;
+  }
+
+  /**
+   * The pushing process's identity (`groupByBodyLabels`), or undefined for Pushgateway semantics: only when the
+   * `job` ends in Flink's random suffix (`AbstractID`, 32 lowercase hex digits, appended to the reporter's
+   * `jobName` without a separator) and the body carries, for at least one listed label that is not a path label,
+   * a single non-empty value (a body with two values of a listed label is not one process's). O(size of the push).
+   */
+  private processOf(key: GroupingKey, families: readonly ParsedFamily[]): string | undefined {
+    if (this.bodyLabels.length === 0) return undefined;
+    const job = key.labels[0]?.[1];
+    if (job === undefined || !RANDOM_JOB_SUFFIX.test(job)) return undefined;
+    const inPath = new Set(key.labels.map(([n]) => n));
+    const found: [string, string][] = [];
+    for (const name of this.bodyLabels) {
+      if (inPath.has(name)) continue;
+      let value: string | undefined;
+      for (const f of families) {
+        for (const s of f.samples) {
+          const v = s.labels[name];
+          if (v === undefined || v === '') continue;
+          if (value === undefined) value = v;
+          else if (v !== value) return undefined;
+        }
+      }
+      if (value !== undefined) found.push([name, value]);
+    }
+    if (found.length === 0) return undefined;
+    const pathLabels = [...key.labels.slice(1)].sort(([a], [b]) => (a < b ? -1 : 1));
+    return JSON.stringify([job.slice(0, -RANDOM_SUFFIX_LENGTH), pathLabels, found]);
+  }
+
+  private bindProcess(group: Group, process: string | undefined): void {
+    if (group.process === process) return;
+    if (group.process !== undefined && this.processes.get(group.process) === group.key.id) this.processes.delete(group.process);
+    group.process = process;
+    if (process !== undefined) this.processes.set(process, group.key.id);
+  }
+
+  private sourcePolicy(): SourcePolicy {
+    return { kind: 'pinned', ttlMs: this.ttlMs + 1000 };
   }
 
   private checkTimestamps(families: readonly ParsedFamily[]): void {
@@ -268,7 +371,16 @@ export class PushReceiver {
    * Writes the push into `app` (not committed) and returns the group's families after it. O(size of the push +
    * series of the replaced families).
    */
-  private stage(app: Appender, group: Group, families: readonly ParsedFamily[], replace: boolean, t: number, fresh: LabelSet[]): Map<string, GroupFamily> {
+  private stage(
+    app: Appender,
+    group: Group,
+    families: readonly ParsedFamily[],
+    replace: boolean,
+    t: number,
+    fresh: LabelSet[],
+    /** Series of a group this push replaces (same process, new random job suffix): not counted against the total. */
+    freed: number,
+  ): Map<string, GroupFamily> {
     const grouping = group.key.labels;
     const next = new Map<string, GroupFamily>(replace ? [] : group.families);
     let pushedSeries = 0;
@@ -296,8 +408,8 @@ export class PushReceiver {
           );
         }
         pushedSeries++;
-        if (pushedSeries > this.opts.limits.maxSeriesPerGroup) {
-          throw new PushRejectedError(429, 'series_limit', `push brings more than push.limits.max_series_per_group = ${this.opts.limits.maxSeriesPerGroup} series`);
+        if (pushedSeries > this.limits.maxSeriesPerGroup) {
+          throw new PushRejectedError(429, 'series_limit', `push brings more than push.limits.max_series_per_group = ${this.limits.maxSeriesPerGroup} series`);
         }
         app.append(labels, t, s.value);
         // Hold the store's own (interned) label set, not this push's copy: a series pushed again costs no memory
@@ -311,8 +423,8 @@ export class PushReceiver {
     }
     let nextCount = 0;
     for (const f of next.values()) nextCount += f.series.size;
-    if (this.totalSeries - group.seriesCount + nextCount > this.opts.limits.maxSeriesTotal) {
-      throw new PushRejectedError(429, 'series_limit', `push groups would hold more than push.limits.max_series_total = ${this.opts.limits.maxSeriesTotal} series`);
+    if (this.totalSeries - group.seriesCount - freed + nextCount > this.limits.maxSeriesTotal) {
+      throw new PushRejectedError(429, 'series_limit', `push groups would hold more than push.limits.max_series_total = ${this.limits.maxSeriesTotal} series`);
     }
     // Series of the group that the push replaces and does not bring again end now.
     for (const [name, old] of group.families) {
@@ -345,7 +457,7 @@ export class PushReceiver {
     this.totalSeries += count - group.seriesCount;
     group.seriesCount = count;
     group.lastPushMs = t;
-    group.expiresAtMs = t + this.opts.groupTtlMs;
+    group.expiresAtMs = t + this.ttlMs;
   }
 
   /** The family a `_sum`/`_count`/`_bucket` sample belongs to (its own name is not a family then). */
@@ -361,7 +473,7 @@ export class PushReceiver {
 
   /** `setPushFailedTimestamp`: the group (created if needed) shows the failure; nothing else changes. */
   private recordFailure(key: GroupingKey, t: number): void {
-    const group = this.groups.get(key.id) ?? (this.groups.size < this.opts.limits.maxGroups ? this.newGroup(key, t) : undefined);
+    const group = this.groups.get(key.id) ?? (this.groups.size < this.limits.maxGroups ? this.newGroup(key, t) : undefined);
     if (group === undefined) return;
     group.lastFailureMs = t;
     const app = this.opts.store.appender(group.source);
@@ -384,6 +496,7 @@ export class PushReceiver {
   }
 
   private drop(group: Group, t: number): void {
+    this.bindProcess(group, undefined);
     this.opts.store.dropSource(group.source, t);
     this.groups.delete(group.key.id);
     this.totalSeries -= group.seriesCount;

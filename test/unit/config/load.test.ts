@@ -54,6 +54,7 @@ describe('defaults', () => {
       groupTtlMs: 120_000,
       removeFinishedJobs: true,
       enableAdminApi: false,
+      groupByBodyLabels: [],
       limits: { maxBodyBytes: 16 * 1024 * 1024, maxDecodedBytes: 64 * 1024 * 1024, maxGroups: 1000, maxSeriesPerGroup: 100_000, maxSeriesTotal: 1_000_000 },
     },
     // off, 16 MiB sent, 32 MiB decoded (Prometheus's limit), 100 000 series per request, 1 000 000 in total
@@ -152,6 +153,7 @@ remote_write_receiver:
         groupTtlMs: 120_000,
         removeFinishedJobs: true,
         enableAdminApi: false,
+        groupByBodyLabels: [],
         limits: { maxBodyBytes: 16 * 1024 * 1024, maxDecodedBytes: 64 * 1024 * 1024, maxGroups: 1000, maxSeriesPerGroup: 100_000, maxSeriesTotal: 1_000_000 },
       },
       remoteWriteReceiver: { enabled: true, maxRequestBytes: 1000, maxDecodedBytes: 2000, maxSeriesPerRequest: 10, maxSeries: 20 },

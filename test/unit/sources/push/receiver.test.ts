@@ -9,7 +9,7 @@ import { PushReceiver, type PushLimits } from '../../../../src/sources/push/rece
 
 const LIMITS: PushLimits = { maxGroups: 100, maxSeriesPerGroup: 1000, maxSeriesTotal: 10_000 };
 
-function setup(limits: Partial<PushLimits> = {}, ttlMs = 120_000) {
+function setup(limits: Partial<PushLimits> = {}, ttlMs = 120_000, groupByBodyLabels?: readonly string[]) {
   let now = 1_000_000;
   const store = new MemorySeriesStore({ retentionMs: 600_000, now: () => now });
   const commits: string[] = [];
@@ -18,6 +18,7 @@ function setup(limits: Partial<PushLimits> = {}, ttlMs = 120_000) {
     store,
     groupTtlMs: ttlMs,
     limits: { ...LIMITS, ...limits },
+    ...(groupByBodyLabels !== undefined ? { groupByBodyLabels } : {}),
     now: () => now,
     onCommit: (source) => commits.push(source),
     observer: { rejected: () => {}, groups: () => {}, removed: (cause, n) => removed.push(`${cause}:${n}`) },
@@ -87,6 +88,28 @@ describe('PushReceiver', () => {
     expect(t.receiver.groupCount).toBe(0);
   });
 
+  it('configure: a new TTL counts from each group\'s last push, groups stay, new limits refuse later pushes', () => {
+    const t = setup({}, 60_000);
+    t.push('/job/old', 'a 1\n');
+    t.advance(20_000);
+    t.push('/job/young', 'b 1\n');
+    t.advance(5_000);
+    t.receiver.configure({ groupTtlMs: 10_000, limits: { ...LIMITS, maxGroups: 2 } });
+    expect(t.receiver.groupCount).toBe(2);
+    // pushed 25 s and 5 s ago: the 10 s TTL has passed for the first only
+    expect(t.receiver.sweep()).toBe(1);
+    expect(t.values('a')).toEqual([]);
+    expect(t.values('b')).toEqual([1]);
+    t.push('/job/other', 'c 1\n');
+    expect(() => t.push('/job/third', 'c 1\n')).toThrow(/max_groups = 2/);
+    t.receiver.configure({ groupTtlMs: 60_000, limits: LIMITS });
+    // young pushed at 20 s, other at 25 s: with 60 s they end at 80 s and 85 s (now 25 s)
+    t.advance(54_000);
+    expect(t.receiver.sweep()).toBe(0);
+    t.advance(2_000);
+    expect(t.receiver.sweep()).toBe(1);
+  });
+
   it('does not extend the TTL by failed pushes', () => {
     const t = setup({}, 10_000);
     t.push('/job/j', 'a 1\n');
@@ -149,5 +172,75 @@ describe('PushReceiver', () => {
     t.push('/job/j', 'a 1\n');
     t.push('/job/j', '', false);
     expect(t.commits).toEqual(['push:job="j"', 'push:job="j"']);
+  });
+});
+
+// Flink's reporter with `randomJobNameSuffix: true` pushes to `/metrics/job/<jobName><AbstractID>`, a new 32-hex
+// suffix per reporter instance (PrometheusPushGatewayReporterFactory); TaskManager series carry host and tm_id.
+const SUFFIX_A = '0123456789abcdef0123456789abcdef';
+const SUFFIX_B = 'fedcba9876543210fedcba9876543210';
+const SUFFIX_C = '00000000000000000000000000000001';
+const tmBody = (tm: string, v = 1) =>
+  `flink_taskmanager_Status_JVM_CPU_Load{host="h1",tm_id="${tm}"} ${v}\nflink_taskmanager_job_task_operator_numRecordsIn{host="h1",tm_id="${tm}",job_id="j1"} ${v}\n`;
+
+describe('PushReceiver with group_by_body_labels (random job suffixes)', () => {
+  const jobsOf = (t: ReturnType<typeof setup>) => t.receiver.view().map((g) => g.labels.job);
+
+  it('a push of the same process under a new random suffix replaces its group; old series end with staleness markers', () => {
+    const t = setup({}, 120_000, ['host', 'tm_id']);
+    t.push(`/job/${SUFFIX_A}`, tmBody('tm_1', 1));
+    t.push(`/job/${SUFFIX_C}`, tmBody('tm_2', 1));
+    t.advance(1000);
+    t.push(`/job/${SUFFIX_B}`, tmBody('tm_1', 2));
+    expect(jobsOf(t).sort()).toEqual([SUFFIX_C, SUFFIX_B].sort());
+    expect(t.removed).toEqual(['replaced:1']);
+    const load = t.store.select([{ name: '__name__', op: '=', value: 'flink_taskmanager_Status_JVM_CPU_Load' }, { name: 'tm_id', op: '=', value: 'tm_1' }]);
+    expect(load.map((s) => [s.labels.get('job'), s.isStale, s.lastValue]).sort()).toEqual([
+      [SUFFIX_A, true, expect.anything()],
+      [SUFFIX_B, false, 2],
+    ].sort());
+    expect(t.receiver.seriesCount).toBe(4);
+  });
+
+  it('keeps Pushgateway semantics when off, without a random suffix, for another job prefix, or with two values of a label', () => {
+    const off = setup();
+    off.push(`/job/${SUFFIX_A}`, tmBody('tm_1'));
+    off.push(`/job/${SUFFIX_B}`, tmBody('tm_1'));
+    expect(off.receiver.groupCount).toBe(2);
+
+    const on = setup({}, 120_000, ['host', 'tm_id']);
+    on.push('/job/flink', tmBody('tm_1'));
+    on.push('/job/flink2', tmBody('tm_1'));
+    on.push(`/job/a${SUFFIX_A}`, tmBody('tm_1'));
+    on.push(`/job/b${SUFFIX_B}`, tmBody('tm_1'));
+    on.push(`/job/${SUFFIX_A}`, 'x{tm_id="tm_1"} 1\nx{tm_id="tm_2"} 1\n');
+    on.push(`/job/${SUFFIX_B}`, 'x{tm_id="tm_1"} 1\nx{tm_id="tm_2"} 1\n');
+    expect(on.receiver.groupCount).toBe(6);
+    expect(on.removed).toEqual([]);
+  });
+
+  it('matches other path labels too, and a listed label given in the path is not read from the body', () => {
+    const t = setup({}, 120_000, ['tm_id']);
+    t.push(`/job/${SUFFIX_A}/cluster/c1`, tmBody('tm_1'));
+    t.push(`/job/${SUFFIX_B}/cluster/c2`, tmBody('tm_1'));
+    expect(t.receiver.groupCount).toBe(2);
+    t.push(`/job/${SUFFIX_C}/cluster/c1`, tmBody('tm_1'));
+    expect(t.receiver.view().map((g) => `${g.labels.job}/${g.labels.cluster}`).sort()).toEqual([`${SUFFIX_B}/c2`, `${SUFFIX_C}/c1`].sort());
+    // tm_id in the path: the body's tm_id does not name the process, nothing else does either
+    const p = setup({}, 120_000, ['tm_id']);
+    p.push(`/job/${SUFFIX_A}/tm_id/x`, tmBody('tm_1'));
+    p.push(`/job/${SUFFIX_B}/tm_id/x`, tmBody('tm_1'));
+    expect(p.receiver.groupCount).toBe(2);
+  });
+
+  it('a refused push under the new suffix leaves the old group as it was; the replacement passes the group limit', () => {
+    const t = setup({ maxGroups: 1 }, 120_000, ['host', 'tm_id']);
+    t.push(`/job/${SUFFIX_A}`, tmBody('tm_1', 1));
+    expect(() => t.push(`/job/${SUFFIX_B}`, tmBody('tm_1', 2) + tmBody('tm_1', 3))).toThrow(/collected before/);
+    expect(t.values('flink_taskmanager_Status_JVM_CPU_Load')).toEqual([1]);
+    expect(jobsOf(t)).toContain(SUFFIX_A);
+    t.push(`/job/${SUFFIX_B}`, tmBody('tm_1', 2));
+    expect(jobsOf(t)).toEqual([SUFFIX_B]);
+    expect(t.values('flink_taskmanager_Status_JVM_CPU_Load')).toEqual([2]);
   });
 });
