@@ -19,7 +19,12 @@ export type ErrorCode =
   | 'FPB_ERR_SERIES_CONFLICT'
   | 'FPB_ERR_UNKNOWN_SERIES_REF'
   | 'FPB_ERR_METADATA_CONFLICT'
-  | 'FPB_ERR_PROMQL_PARSE';
+  | 'FPB_ERR_PROMQL_PARSE'
+  | 'FPB_ERR_PROMQL_EVAL'
+  | 'FPB_ERR_PROMQL_UNSUPPORTED'
+  | 'FPB_ERR_PROMQL_TOO_MANY_SAMPLES'
+  | 'FPB_ERR_PROMQL_TIMEOUT'
+  | 'FPB_ERR_PROMQL_CANCELED';
 
 /** Base class: `code` is stable, `message` is for humans. */
 export class BridgeError extends Error {
@@ -222,4 +227,49 @@ function lineAndColumn(query: string, offset: number): { line: number; column: n
   const line = before.split('\n').length;
   const column = Buffer.byteLength(before.slice(lastBreak + 1), 'utf8') + 1;
   return { line, column };
+}
+
+/**
+ * A PromQL expression that parses but cannot be evaluated, where Prometheus's engine returns an error (e.g.
+ * `label_replace` with an invalid regex or target label, `double_exponential_smoothing` with a smoothing factor
+ * outside (0, 1), a native-histogram-only function). `message` is Prometheus's wording (`promql/functions.go`,
+ * `promql/engine.go` at v0.316.0) without the position prefix.
+ * Also the engine's own execution errors ("vector cannot contain metrics with the same labelset", the vector
+ * matching errors).
+ */
+export class PromQLEvalError extends BridgeError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('FPB_ERR_PROMQL_EVAL', message, options);
+  }
+}
+
+/**
+ * A construct the engine does not implement (native histograms, experimental features behind flags we do not
+ * offer). Raised instead of answering something that could differ from Prometheus.
+ */
+export class PromQLUnsupportedError extends BridgeError {
+  constructor(what: string) {
+    super('FPB_ERR_PROMQL_UNSUPPORTED', `unsupported: ${what}`);
+  }
+}
+
+/** The query would hold more samples in memory than `query.max_samples` (Prometheus's `ErrTooManySamples`). */
+export class PromQLTooManySamplesError extends BridgeError {
+  constructor(env: string) {
+    super('FPB_ERR_PROMQL_TOO_MANY_SAMPLES', `query processing would load too many samples into memory in ${env}`);
+  }
+}
+
+/** The query ran longer than `query.timeout` (Prometheus's `ErrQueryTimeout`). */
+export class PromQLTimeoutError extends BridgeError {
+  constructor(env: string) {
+    super('FPB_ERR_PROMQL_TIMEOUT', `query timed out in ${env}`);
+  }
+}
+
+/** The query was cancelled, e.g. because the client went away (Prometheus's `ErrQueryCanceled`). */
+export class PromQLCanceledError extends BridgeError {
+  constructor(env: string) {
+    super('FPB_ERR_PROMQL_CANCELED', `query was canceled in ${env}`);
+  }
 }

@@ -1,5 +1,7 @@
 import type { StoredSeries } from '../../store/types.js';
 import { DEFAULT_SEMANTICS, type PromSemantics, rangeIndexes } from '../semantics.js';
+import type { Points } from '../value.js';
+import type { RangeContext } from './types.js';
 
 /**
  * PromQL `rate()`, `increase()` and `delta()` over a stored series, with exactly the float semantics of Prometheus:
@@ -28,6 +30,26 @@ import { DEFAULT_SEMANTICS, type PromSemantics, rangeIndexes } from '../semantic
  */
 
 /**
+ * The minimal read access the rate core needs: the store's `StoredSeries` satisfies it as is (staleness markers
+ * included, skipped here), the evaluator's `Points` through {@link pointsReader} (never stale).
+ */
+export interface SampleReader {
+  timestampAt(i: number): number;
+  valueAt(i: number): number;
+  isStaleAt(i: number): boolean;
+}
+
+/** A {@link SampleReader} over the evaluator's range points (`[0, points.n)`, no staleness markers). */
+export function pointsReader(points: Points): SampleReader {
+  const { t, v } = points;
+  return {
+    timestampAt: (i) => t[i] as number,
+    valueAt: (i) => v[i] as number,
+    isStaleAt: () => false,
+  };
+}
+
+/**
  * The non-stale samples of `[lo, hi)` of a series, as `extrapolatedRate` sees them before extrapolating.
  * `result` = last − first, plus (counters only) the value before each drop, added in sample order like Go's loop.
  */
@@ -46,7 +68,7 @@ export interface RawChange {
  * The raw change over the stored samples `[lo, hi)`, staleness markers skipped; undefined when fewer than two
  * non-stale samples remain. Reads in place, allocates only the result.
  */
-export function rawChange(series: StoredSeries, lo: number, hi: number, isCounter: boolean): RawChange | undefined {
+export function rawChange(series: SampleReader, lo: number, hi: number, isCounter: boolean): RawChange | undefined {
   let first = lo;
   while (first < hi && series.isStaleAt(first)) first++;
   let last = hi - 1;
@@ -149,6 +171,20 @@ export function extrapolatedRate(
 ): number | undefined {
   if (!(rangeEndMs > rangeStartMs)) return undefined;
   const [lo, hi] = rangeIndexes(series, rangeStartMs, rangeEndMs, semantics);
+  return extrapolate(series, lo, hi, rangeStartMs, rangeEndMs, isCounter, isRate, semantics);
+}
+
+/** The shared core of {@link extrapolatedRate} and {@link extrapolatedRateOfPoints} over the samples `[lo, hi)`. */
+function extrapolate(
+  series: SampleReader,
+  lo: number,
+  hi: number,
+  rangeStartMs: number,
+  rangeEndMs: number,
+  isCounter: boolean,
+  isRate: boolean,
+  semantics: PromSemantics,
+): number | undefined {
   const change = rawChange(series, lo, hi, isCounter);
   if (change === undefined) return undefined;
   const d = edgeDurations(change, rangeStartMs, rangeEndMs, isCounter, semantics);
@@ -186,4 +222,14 @@ export function delta(
   semantics: PromSemantics = DEFAULT_SEMANTICS,
 ): number | undefined {
   return extrapolatedRate(series, evalTimeMs - rangeMs, evalTimeMs, false, false, semantics);
+}
+
+/**
+ * {@link extrapolatedRate} over range points the evaluator already selected for `(ctx.rangeStartMs,
+ * ctx.rangeEndMs]` (2.x: closed): the same core, bit for bit. `rate` = (true, true), `increase` = (true, false),
+ * `delta` = (false, false). Undefined where Prometheus outputs no sample.
+ */
+export function extrapolatedRateOfPoints(points: Points, ctx: RangeContext, isCounter: boolean, isRate: boolean): number | undefined {
+  if (!(ctx.rangeEndMs > ctx.rangeStartMs)) return undefined;
+  return extrapolate(pointsReader(points), 0, points.n, ctx.rangeStartMs, ctx.rangeEndMs, isCounter, isRate, ctx.semantics);
 }
