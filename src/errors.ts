@@ -24,7 +24,8 @@ export type ErrorCode =
   | 'FPB_ERR_PROMQL_UNSUPPORTED'
   | 'FPB_ERR_PROMQL_TOO_MANY_SAMPLES'
   | 'FPB_ERR_PROMQL_TIMEOUT'
-  | 'FPB_ERR_PROMQL_CANCELED';
+  | 'FPB_ERR_PROMQL_CANCELED'
+  | 'FPB_ERR_API_BAD_DATA';
 
 /** Base class: `code` is stable, `message` is for humans. */
 export class BridgeError extends Error {
@@ -271,5 +272,15 @@ export class PromQLTimeoutError extends BridgeError {
 export class PromQLCanceledError extends BridgeError {
   constructor(env: string) {
     super('FPB_ERR_PROMQL_CANCELED', `query was canceled in ${env}`);
+  }
+}
+
+/**
+ * A request to the Prometheus HTTP API (`/api/v1/...`) with a bad parameter: answered with `errorType: "bad_data"`
+ * and status 400. The message is Prometheus's wording (`web/api/v1/api.go` at v0.316.0).
+ */
+export class ApiBadDataError extends BridgeError {
+  constructor(message: string) {
+    super('FPB_ERR_API_BAD_DATA', message);
   }
 }

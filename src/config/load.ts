@@ -14,6 +14,7 @@ import { configFileSchema } from './schema.js';
 import type { BridgeConfig, ConfigFile } from './schema.js';
 import { resolveFlink } from './sections/flink.js';
 import { resolveGlobal } from './sections/global.js';
+import { applyQueryOverrides, resolveQuery, type QueryOverrides } from './sections/query.js';
 import { configErrorMap, issuesToError, parseYamlSource, validateSource } from './source.js';
 import type { YamlSource } from './source.js';
 
@@ -21,6 +22,8 @@ import type { YamlSource } from './source.js';
 export interface ConfigOverrides {
   /** `--flink.rest-url`: replaces `flink.rest_url`; validated and normalised like it. */
   readonly restUrl?: string;
+  /** `--query.*` and `--promql.compat`: replace the `query` / `promql` keys. */
+  readonly query?: QueryOverrides;
 }
 
 /** Options of `parseConfig`. */
@@ -138,10 +141,11 @@ function finish(
     if (!r.ok) throw new ConfigError(`flink.rest_url override: ${r.message}`);
     restUrl = r.url;
   }
-  return deepFreeze({ ...config, flink: { ...config.flink, restUrl } });
+  const query = overrides?.query !== undefined ? applyQueryOverrides(config.query, overrides.query) : config.query;
+  return deepFreeze({ ...config, flink: { ...config.flink, restUrl }, query });
 }
 
 function toBridgeConfig(file: ConfigFile, reader: FileReader): BridgeConfig {
   const global = resolveGlobal(file.global);
-  return { global, flink: resolveFlink(file.flink, global.pollIntervalMs, reader) };
+  return { global, flink: resolveFlink(file.flink, global.pollIntervalMs, reader), query: resolveQuery(file.query, file.promql) };
 }

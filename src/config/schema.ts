@@ -12,15 +12,19 @@ import { z } from 'zod';
 import { nullAsAbsent } from './fields.js';
 import { flinkPollIntervalIssues, flinkSectionSchema, type FlinkConfig } from './sections/flink.js';
 import { globalSectionSchema, type GlobalConfig } from './sections/global.js';
+import { promqlSectionSchema, querySectionSchema, type QueryConfig } from './sections/query.js';
 
 export type { AuthorizationConfig, BasicAuthConfig, TlsClientConfig } from './http-client.js';
 export type { FlinkConfig } from './sections/flink.js';
 export type { GlobalConfig, WindowConfig } from './sections/global.js';
+export type { PromQLCompat, QueryConfig } from './sections/query.js';
 
 /** The whole validated config: deeply frozen, camelCase, durations in milliseconds, secrets resolved. */
 export interface BridgeConfig {
   readonly global: GlobalConfig;
   readonly flink: FlinkConfig;
+  /** `query` and `promql` sections: the PromQL engine's limits and semantics generation. */
+  readonly query: QueryConfig;
 }
 
 /**
@@ -30,6 +34,8 @@ export interface BridgeConfig {
 const SECTIONS = {
   global: nullAsAbsent(globalSectionSchema.prefault({})),
   flink: nullAsAbsent(flinkSectionSchema.prefault({})),
+  query: nullAsAbsent(querySectionSchema.prefault({})),
+  promql: nullAsAbsent(promqlSectionSchema.prefault({})),
 };
 
 /**

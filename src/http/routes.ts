@@ -4,6 +4,7 @@ import type { Logger } from '../log/logger.js';
 import type { SeriesStore } from '../store/types.js';
 import { negotiateFormat, writeExposition } from '../exposition/index.js';
 import { readClusterStatus } from './status.js';
+import { createApiRouter, type ApiDeps } from './api/router.js';
 
 /** What the HTTP layer reads; the app wires it. */
 export interface HttpDeps {
@@ -19,6 +20,8 @@ export interface HttpDeps {
   readonly reload?: () => Promise<void>;
   /** The Flink REST URL the landing page names (the cluster facts themselves are read from the store). */
   readonly restUrl: () => string;
+  /** The Prometheus HTTP query API under `/api/v1`; absent ⇒ not served. */
+  readonly api?: ApiDeps;
 }
 
 /**
@@ -56,6 +59,8 @@ export function createHttpApp(deps: HttpDeps): Express {
       res.status(500).type('text/plain').send('error rendering metrics\n');
     }
   });
+
+  if (deps.api) app.use('/api/v1', createApiRouter(deps.api));
 
   app.get('/-/healthy', (_req: Request, res: Response) => {
     res.status(200).type('text/plain').send('Flink Prometheus Bridge is Healthy.\n');

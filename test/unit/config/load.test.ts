@@ -49,6 +49,8 @@ describe('defaults', () => {
       // 3 × poll_interval
       staleAfterMs: 45_000,
     },
+    // Prometheus 3.16's --query.* defaults
+    query: { timeoutMs: 120_000, maxSamples: 50_000_000, lookbackDeltaMs: 300_000, compat: '3' },
   };
 
   it('defaultConfig() is the built-in defaults', () => {
@@ -125,6 +127,7 @@ flink:
         staleAfterMs: 30_000,
         authorization: { type: 'Bearer', credentials: 'tok' },
       },
+      query: { timeoutMs: 120_000, maxSamples: 50_000_000, lookbackDeltaMs: 300_000, compat: '3' },
     });
   });
 
