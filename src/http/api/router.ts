@@ -9,6 +9,7 @@ import { ApiBadDataError } from '../../errors.js';
 import type { Engine } from '../../promql/engine/index.js';
 import { compareLabels } from '../../promql/engine/labels.js';
 import { formatExpr, parseExpr } from '../../promql/parser/index.js';
+import { documentedType, exprType } from '../../promql/ast.js';
 import type { LabelSet } from '../../model/labels.js';
 import type { SeriesStore } from '../../store/types.js';
 import { formValue, formValues } from './form.js';
@@ -102,6 +103,11 @@ export function createApiRouter(deps: ApiDeps): Router {
       expr = engine.parse(text);
     } catch (e) {
       throw queryParamError(e);
+    }
+    // Prometheus checks the type when it builds the range query (`NewRangeQuery`): a bad parameter, not an execution error.
+    const type = exprType(expr);
+    if (type !== 'scalar' && type !== 'vector') {
+      throw invalidParam('query', new Error(`invalid expression type "${documentedType(type)}" for range query, must be Scalar or instant Vector`));
     }
     const result = await engine.rangeQuery(expr, start, end, step, { timeoutMs, signal, queryText: text, ...(lookbackDeltaMs !== undefined ? { lookbackDeltaMs } : {}) });
     const { value, truncated } = truncate({ type: 'matrix', matrix: result.value }, limit);

@@ -151,6 +151,9 @@ describe('/api/v1/query_range', () => {
     expect(r.body['error']).toBe('invalid parameter "step": zero or negative query resolution step widths are not accepted. Try a positive integer');
     r = await get(`${url}/api/v1/query_range?query=1&start=10&end=0&step=1`);
     expect(r.body['error']).toBe('invalid parameter "end": end timestamp must not be before start time');
+    // a range vector is refused when the query is built (Prometheus's NewRangeQuery), so bad_data, not execution
+    r = await get(`${url}/api/v1/query_range?query=x%5B1m%5D&start=0&end=10&step=1`);
+    expect([r.status, r.body['error']]).toEqual([400, 'invalid parameter "query": invalid expression type "range vector" for range query, must be Scalar or instant Vector']);
     r = await get(`${url}/api/v1/query_range?query=1&start=0&end=10`);
     expect(r.body['error']).toBe('invalid parameter "step": cannot parse "" to a valid duration');
   });
