@@ -270,3 +270,24 @@ describe('cancellation', () => {
     await req;
   });
 });
+
+describe('behind the web config', () => {
+  it('basic auth guards the API like every other path', async () => {
+    const store = new MemorySeriesStore({ retentionMs: 60_000 });
+    const engine = new Engine({ store });
+    const app = createHttpApp({
+      store,
+      logger: nullLogger,
+      ready: () => true,
+      restUrl: () => '',
+      authorize: (h) => h === `Basic ${Buffer.from('u:p').toString('base64')}`,
+      api: { store, engine: () => engine, queryTimeoutMs: () => 1000, buildInfo: () => ({}), flags: () => ({}), configYaml: () => '', startTime: new Date() },
+    });
+    server = await startServer(app, '127.0.0.1', 0);
+    const url = `http://127.0.0.1:${server.address.port}/api/v1/query?query=1&time=1`;
+    const denied = await fetch(url);
+    expect([denied.status, denied.headers.get('www-authenticate')]).toEqual([401, 'Basic']);
+    const ok = await fetch(url, { headers: { authorization: `Basic ${Buffer.from('u:p').toString('base64')}` } });
+    expect(await ok.json()).toEqual({ status: 'success', data: { resultType: 'scalar', result: [1, '1'] } });
+  });
+});
