@@ -61,3 +61,22 @@ describe('API parameters (web/api/v1/api.go parseTime/parseDuration)', () => {
     expect(jsonTimestamp(-1500)).toBe('-1.5');
   });
 });
+
+describe('error types (returnAPIError / getDefaultErrorCode)', () => {
+  it('maps our typed errors to Prometheus errorType and status', async () => {
+    const { errorTypeOf, API_ERROR_STATUS } = await import('../../../../src/http/api/response.js');
+    const e = await import('../../../../src/errors.js');
+    const cases: [unknown, string, number][] = [
+      [new e.ApiBadDataError('x'), 'bad_data', 400],
+      [new e.PromQLEvalError('x'), 'execution', 422],
+      [new e.PromQLTooManySamplesError('x'), 'execution', 422],
+      [new e.PromQLTimeoutError('x'), 'timeout', 503],
+      [new e.PromQLCanceledError('x'), 'canceled', 499],
+      [new Error('bug'), 'internal', 500],
+    ];
+    for (const [err, type, status] of cases) {
+      expect(errorTypeOf(err)).toBe(type);
+      expect(API_ERROR_STATUS[errorTypeOf(err)]).toBe(status);
+    }
+  });
+});
