@@ -17,6 +17,8 @@ import { createHttpApp } from './http/routes.js';
 import { startServer, type RunningServer } from './http/server.js';
 import { WindowsStage } from './windows/stage.js';
 import { pushSetup, reloadPush, type PushSetup } from './sources/push/setup.js';
+import { Engine } from './promql/engine/index.js';
+import { apiBuildInfo, redactedConfigYaml } from './http/api/status-info.js';
 
 export interface AppOptions {
   readonly config: BridgeConfig;
@@ -28,6 +30,8 @@ export interface AppOptions {
   readonly configFile?: string;
   /** How `/-/reload` and SIGHUP rebuild the config (the CLI passes one that re-applies flag overrides). */
   readonly loadConfig?: () => BridgeConfig;
+  /** Every command-line flag's value as text, shown by `/api/v1/status/flags`. */
+  readonly flags?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -46,6 +50,12 @@ export function retentionFor(config: BridgeConfig): number {
  */
 export function windowsMinIntervalFor(config: BridgeConfig): number {
   return config.global.pollIntervalMs / 2;
+}
+
+/** The PromQL engine of a config (`query.*`, `promql.compat`), reading the store. */
+function engineFor(config: BridgeConfig, store: SeriesStore): Engine {
+  const q = config.query;
+  return new Engine({ store, compat: q.compat, timeoutMs: q.timeoutMs, maxSamples: q.maxSamples, lookbackDeltaMs: q.lookbackDeltaMs });
 }
 
 /**
@@ -75,12 +85,16 @@ export class App {
   private readonly log: Logger;
   /** The Pushgateway-compatible receiver; undefined when `push.enabled` is false (a reload reconfigures it but does not create or remove it). */
   readonly push: PushSetup | undefined;
+  private engine: Engine;
+  private readonly startTime = new Date();
+  private lastReloadOk = true;
 
   constructor(private readonly opts: AppOptions) {
     this.config = opts.config;
     this.log = opts.logger.child({ component: 'app' });
     this.store = new MemorySeriesStore({ retentionMs: retentionFor(opts.config) });
     for (const fam of ALL_FAMILIES) this.store.setMetadata(FLINK_REST_SOURCE, fam.name, fam);
+    this.engine = engineFor(opts.config, this.store);
     this.self = new SelfMetrics();
     this.selfSource = new SelfSource(this.self, this.store);
     this.windows = new WindowsStage({
@@ -154,6 +168,16 @@ export class App {
       restUrl: () => this.config.flink.restUrl,
       ...(this.push !== undefined ? { push: this.push.http } : {}),
       remoteWrite: this.remoteWriteReceiver,
+      api: {
+        store: this.store,
+        engine: () => this.engine,
+        queryTimeoutMs: () => this.config.query.timeoutMs,
+        buildInfo: () => apiBuildInfo(this.config.query.compat),
+        flags: () => this.opts.flags ?? {},
+        configYaml: () => redactedConfigYaml(this.config),
+        startTime: this.startTime,
+        lastReloadSuccessful: () => this.lastReloadOk,
+      },
     });
     const { host, port } = this.opts.listenAddress;
     const tlsLog = this.opts.logger.child({ component: 'web' });
@@ -187,9 +211,17 @@ export class App {
 
   /** Re-reads the config; on error keeps the running config and rethrows (ConfigError). */
   async reload(): Promise<void> {
-    const next = this.opts.loadConfig ? this.opts.loadConfig() : this.opts.configFile ? loadConfigFile(this.opts.configFile) : this.config;
+    let next: BridgeConfig;
+    try {
+      next = this.opts.loadConfig ? this.opts.loadConfig() : this.opts.configFile ? loadConfigFile(this.opts.configFile) : this.config;
+    } catch (e) {
+      this.lastReloadOk = false;
+      throw e;
+    }
+    this.lastReloadOk = true;
     await this.stopPoller();
     this.config = next;
+    this.engine = engineFor(next, this.store);
     this.windows.configure(next.global.windows, windowsMinIntervalFor(next));
     this.store.setRetention(retentionFor(next));
     this.remoteWriteReceiver.configure(next.remoteWriteReceiver);

@@ -19,6 +19,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import type { AppOptions } from './app.js';
 import { DEFAULT_LISTEN_ADDRESS, DEFAULT_STORAGE_PATH } from './config/defaults.js';
 import { DEFAULT_REST_URL } from './config/sections/flink.js';
+import type { QueryOverrides } from './config/sections/query.js';
 import { checkHttpUrl } from './config/fields.js';
 import { configWarnings, defaultConfig, loadConfigFile } from './config/load.js';
 import type { ConfigOverrides } from './config/load.js';
@@ -132,6 +133,10 @@ interface RunFlags {
   readonly storagePathGiven: boolean;
   readonly logLevel: LogLevel;
   readonly logFormat: LogFormat;
+  /** `--query.*` and `--promql.compat`, as given (validated with the config). */
+  readonly query: QueryOverrides;
+  /** Every flag's effective value as text, for `/api/v1/status/flags`. */
+  readonly flagValues: Readonly<Record<string, string>>;
 }
 
 function commanderParser<T>(parse: (value: string) => T): (value: string) => T {
@@ -186,6 +191,10 @@ export async function runCli(argv: readonly string[], io: CliIo, deps: CliDeps =
     ),
     logLevel: new Option('--log.level <level>', 'only log records of this level or above').choices(LOG_LEVELS).default('info'),
     logFormat: new Option('--log.format <format>', 'log line format').choices(LOG_FORMATS).default('logfmt'),
+    queryTimeout: new Option('--query.timeout <duration>', 'maximum time a query may take; overrides query.timeout (default: 2m)'),
+    queryMaxSamples: new Option('--query.max-samples <n>', 'maximum samples a query may hold in memory; overrides query.max_samples (default: 50000000)'),
+    queryLookbackDelta: new Option('--query.lookback-delta <duration>', 'how far back an instant selector looks; overrides query.lookback_delta (default: 5m)'),
+    promqlCompat: new Option('--promql.compat <2|3>', 'PromQL semantics of Prometheus 3.x ("3") or 2.x ("2"); overrides promql.compat (default: 3)'),
     version: new Option('--version', 'print version information and exit'),
   };
   for (const o of Object.values(opt)) program.addOption(o);
@@ -214,6 +223,21 @@ export async function runCli(argv: readonly string[], io: CliIo, deps: CliDeps =
         storagePathGiven: program.getOptionValueSource(opt.storagePath.attributeName()) === 'cli',
         logLevel: value<LogLevel>(opt.logLevel),
         logFormat: value<LogFormat>(opt.logFormat),
+        query: {
+          ...optional('timeout', value<string | undefined>(opt.queryTimeout)),
+          ...optional('maxSamples', value<string | undefined>(opt.queryMaxSamples)),
+          ...optional('lookbackDelta', value<string | undefined>(opt.queryLookbackDelta)),
+          ...optional('compat', value<string | undefined>(opt.promqlCompat)),
+        },
+        flagValues: Object.fromEntries(
+          Object.values(opt)
+            .filter((o) => o.long !== '--version')
+            .map((o) => {
+              const v = program.getOptionValue(o.attributeName()) as unknown;
+              const text = v === undefined ? '' : typeof v === 'object' && v !== null && 'host' in v && 'port' in v ? `${String(v.host)}:${String(v.port)}` : String(v);
+              return [(o.long ?? '').replace(/^--/, ''), text];
+            }),
+        ),
       },
       io,
       deps,
@@ -277,7 +301,7 @@ function checkConfigFiles(paths: readonly string[], io: CliIo): number {
 async function runApp(flags: RunFlags, io: CliIo, deps: CliDeps): Promise<number | undefined> {
   const logger = createLogger({ level: flags.logLevel, format: flags.logFormat }, io.stderr);
   const log = logger.child({ component: 'main' });
-  const overrides: ConfigOverrides = flags.restUrl !== undefined ? { restUrl: flags.restUrl } : {};
+  const overrides: ConfigOverrides = { ...(flags.restUrl !== undefined ? { restUrl: flags.restUrl } : {}), query: flags.query };
   // Accepted-but-unused settings (issue 5 §3.6) are warned about once per process, not at every reload.
   const warnedReserved = new Set<string>();
   const warnReservedOnce = (key: string, fields: Record<string, string>, message: string): void => {
@@ -328,6 +352,7 @@ async function runApp(flags: RunFlags, io: CliIo, deps: CliDeps): Promise<number
       logger,
       ...(flags.configFile !== undefined ? { configFile: flags.configFile } : {}),
       loadConfig,
+      flags: flags.flagValues,
     });
   } catch (err) {
     log.error({ err: errorMessage(err) }, 'error creating the app');
@@ -378,6 +403,10 @@ async function runApp(flags: RunFlags, io: CliIo, deps: CliDeps): Promise<number
 async function defaultLoadApp(): Promise<AppConstructor> {
   const mod = await import('./app.js');
   return mod.App;
+}
+
+function optional<K extends string>(key: K, v: string | undefined): { [P in K]?: string } {
+  return (v === undefined ? {} : { [key]: v }) as { [P in K]?: string };
 }
 
 function errorMessage(err: unknown): string {

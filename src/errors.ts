@@ -28,7 +28,8 @@ export type ErrorCode =
   | 'FPB_ERR_PROMQL_CANCELED'
   | 'FPB_ERR_REMOTE_WRITE_DECODE'
   | 'FPB_ERR_REMOTE_WRITE_INVALID'
-  | 'FPB_ERR_REMOTE_WRITE_TOO_LARGE';
+  | 'FPB_ERR_REMOTE_WRITE_TOO_LARGE'
+  | 'FPB_ERR_API_BAD_DATA';
 
 /** Base class: `code` is stable, `message` is for humans. */
 export class BridgeError extends Error {
@@ -334,5 +335,15 @@ export class RemoteWriteTooLargeError extends BridgeError {
         : `snappy-decoded body of ${size} bytes exceeds the limit of ${limit} bytes`,
     );
     this.stage = stage;
+  }
+}
+
+/**
+ * A request to the Prometheus HTTP API (`/api/v1/...`) with a bad parameter: answered with `errorType: "bad_data"`
+ * and status 400. The message is Prometheus's wording (`web/api/v1/api.go` at v0.316.0).
+ */
+export class ApiBadDataError extends BridgeError {
+  constructor(message: string) {
+    super('FPB_ERR_API_BAD_DATA', message);
   }
 }

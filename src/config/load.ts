@@ -17,6 +17,7 @@ import { resolvePush } from './sections/push.js';
 import { resolveGlobal } from './sections/global.js';
 import { resolveRemoteWrite } from './sections/remote-write.js';
 import { resolveRemoteWriteReceiver } from './sections/remote-write-receiver.js';
+import { applyQueryOverrides, resolveQuery, type QueryOverrides } from './sections/query.js';
 import { configErrorMap, issuesToError, parseYamlSource, validateSource } from './source.js';
 import type { YamlSource } from './source.js';
 
@@ -24,6 +25,8 @@ import type { YamlSource } from './source.js';
 export interface ConfigOverrides {
   /** `--flink.rest-url`: replaces `flink.rest_url`; validated and normalised like it. */
   readonly restUrl?: string;
+  /** `--query.*` and `--promql.compat`: replace the `query` / `promql` keys. */
+  readonly query?: QueryOverrides;
 }
 
 /** Options of `parseConfig`. */
@@ -141,7 +144,8 @@ function finish(
     if (!r.ok) throw new ConfigError(`flink.rest_url override: ${r.message}`);
     restUrl = r.url;
   }
-  return deepFreeze({ ...config, flink: { ...config.flink, restUrl } });
+  const query = overrides?.query !== undefined ? applyQueryOverrides(config.query, overrides.query) : config.query;
+  return deepFreeze({ ...config, flink: { ...config.flink, restUrl }, query });
 }
 
 function toBridgeConfig(file: ConfigFile, reader: FileReader): BridgeConfig {
@@ -152,5 +156,6 @@ function toBridgeConfig(file: ConfigFile, reader: FileReader): BridgeConfig {
     push: resolvePush(file.push),
     remoteWriteReceiver: resolveRemoteWriteReceiver(file.remote_write_receiver),
     remoteWrite: resolveRemoteWrite(file.remote_write, reader),
+    query: resolveQuery(file.query, file.promql),
   };
 }

@@ -15,6 +15,7 @@ import { globalSectionSchema, type GlobalConfig } from './sections/global.js';
 import { pushSectionSchema, type PushConfig } from './sections/push.js';
 import { remoteWriteSectionSchema, type RemoteWriteConfig } from './sections/remote-write.js';
 import { remoteWriteReceiverSectionSchema, type RemoteWriteReceiverConfig } from './sections/remote-write-receiver.js';
+import { promqlSectionSchema, querySectionSchema, type QueryConfig } from './sections/query.js';
 
 export type { AuthorizationConfig, BasicAuthConfig, TlsClientConfig } from './http-client.js';
 export type { FlinkConfig } from './sections/flink.js';
@@ -22,6 +23,7 @@ export type { GlobalConfig, WindowConfig } from './sections/global.js';
 export type { PushConfig, PushLimitsConfig } from './sections/push.js';
 export type { RemoteWriteReceiverConfig } from './sections/remote-write-receiver.js';
 export type { RemoteWriteConfig } from './sections/remote-write.js';
+export type { PromQLCompat, QueryConfig } from './sections/query.js';
 
 /** The whole validated config: deeply frozen, camelCase, durations in milliseconds, secrets resolved. */
 export interface BridgeConfig {
@@ -31,6 +33,8 @@ export interface BridgeConfig {
   readonly remoteWriteReceiver: RemoteWriteReceiverConfig;
   /** `remote_write` targets, in file order (empty: nothing is sent, no log is written). */
   readonly remoteWrite: readonly RemoteWriteConfig[];
+  /** `query` and `promql` sections: the PromQL engine's limits and semantics generation. */
+  readonly query: QueryConfig;
 }
 
 /**
@@ -43,6 +47,8 @@ const SECTIONS = {
   push: nullAsAbsent(pushSectionSchema.prefault({})),
   remote_write_receiver: nullAsAbsent(remoteWriteReceiverSectionSchema.prefault({})),
   remote_write: nullAsAbsent(remoteWriteSectionSchema.prefault([])),
+  query: nullAsAbsent(querySectionSchema.prefault({})),
+  promql: nullAsAbsent(promqlSectionSchema.prefault({})),
 };
 
 /**

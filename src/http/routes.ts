@@ -7,6 +7,7 @@ import { readClusterStatus } from './status.js';
 import { pushRouter, type PushHttpDeps } from './push-routes.js';
 import type { RemoteWriteReceiver } from '../sources/remote-write/receiver.js';
 import { remoteWriteHandler } from './write-route.js';
+import { createApiRouter, type ApiDeps } from './api/router.js';
 
 /** What the HTTP layer reads; the app wires it. */
 export interface HttpDeps {
@@ -26,6 +27,8 @@ export interface HttpDeps {
   readonly push?: PushHttpDeps;
   /** The remote-write receiver behind `POST /api/v1/write` (404 while `remote_write_receiver.enabled` is false). */
   readonly remoteWrite?: RemoteWriteReceiver;
+  /** The Prometheus HTTP query API under `/api/v1`; absent ⇒ not served. */
+  readonly api?: ApiDeps;
 }
 
 /**
@@ -67,6 +70,10 @@ export function createHttpApp(deps: HttpDeps): Express {
     }
   });
 
+  // Before the query API's router, whose body parser would otherwise see the remote-write request first.
+  if (deps.remoteWrite) app.post('/api/v1/write', remoteWriteHandler(deps.remoteWrite));
+  if (deps.api) app.use('/api/v1', createApiRouter(deps.api));
+
   app.get('/-/healthy', (_req: Request, res: Response) => {
     res.status(200).type('text/plain').send('Flink Prometheus Bridge is Healthy.\n');
   });
@@ -88,8 +95,6 @@ export function createHttpApp(deps: HttpDeps): Express {
   };
   app.post('/-/reload', reload);
   app.put('/-/reload', reload);
-
-  if (deps.remoteWrite) app.post('/api/v1/write', remoteWriteHandler(deps.remoteWrite));
 
   app.get('/', (_req: Request, res: Response) => {
     const s = { ...readClusterStatus(deps.store), restUrl: deps.restUrl() };

@@ -190,6 +190,24 @@ describe('run', () => {
     expect(opts.loadConfig?.().flink.restUrl).toBe('https://flag:8443');
   });
 
+  it('passes --query.* and --promql.compat to the config and lists the flags for /status/flags', async () => {
+    const app = fakeApp();
+    const r = await cli(['--query.timeout=30s', '--query.max-samples=1000', '--query.lookback-delta=1m', '--promql.compat=2'], { loadApp: app.loadApp });
+    expect(r.exits).toEqual([]);
+    const opts = app.created[0] as AppOptions;
+    expect(opts.config.query).toEqual({ timeoutMs: 30_000, maxSamples: 1000, lookbackDeltaMs: 60_000, compat: '2' });
+    expect(opts.loadConfig?.().query.compat).toBe('2');
+    expect(opts.flags).toMatchObject({ 'query.timeout': '30s', 'promql.compat': '2', 'web.listen-address': '0.0.0.0:9275' });
+  });
+
+  it('exits 1 for a bad --promql.compat', async () => {
+    const app = fakeApp();
+    const r = await cli(['--promql.compat=4'], { loadApp: app.loadApp });
+    expect(r.exits).toEqual([1]);
+    expect(r.stderr).toContain('--promql.compat: must be \\"2\\" or \\"3\\"');
+    expect(app.created).toEqual([]);
+  });
+
   it('uses the REST URL from the config file when no flag is given', async () => {
     const app = fakeApp();
     await cli([`--config.file=${GOOD}`], { loadApp: app.loadApp });

@@ -26,6 +26,7 @@ describe('examples/config.yml', () => {
       'basic_auth', 'username', 'password', 'password_file',
       'authorization', 'type', 'credentials', 'credentials_file',
       'tls_config', 'ca_file', 'cert_file', 'key_file', 'server_name', 'insecure_skip_verify',
+      'query', 'max_samples', 'lookback_delta', 'promql', 'compat',
     ];
     for (const key of keys) expect(text, key).toMatch(new RegExp(`^\\s*#?\\s*${key}:`, 'm'));
   });

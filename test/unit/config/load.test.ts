@@ -66,6 +66,8 @@ describe('defaults', () => {
       maxSeries: 1_000_000,
     },
     remoteWrite: [],
+    // Prometheus 3.16's --query.* defaults
+    query: { timeoutMs: 120_000, maxSamples: 50_000_000, lookbackDeltaMs: 300_000, compat: '3' },
   };
 
   it('defaultConfig() is the built-in defaults', () => {
@@ -158,6 +160,7 @@ remote_write_receiver:
       },
       remoteWriteReceiver: { enabled: true, maxRequestBytes: 1000, maxDecodedBytes: 2000, maxSeriesPerRequest: 10, maxSeries: 20 },
       remoteWrite: [],
+      query: { timeoutMs: 120_000, maxSamples: 50_000_000, lookbackDeltaMs: 300_000, compat: '3' },
     });
   });
 
