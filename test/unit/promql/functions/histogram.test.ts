@@ -82,8 +82,13 @@ describe('histogram_quantile over classic buckets', () => {
         let c = 0;
         const bs = incs.map((inc, i) => ({ upperBound: i === incs.length - 1 ? Infinity : i + 1, count: (c += inc) }));
         const r = bucketQuantile(q, bs).value;
-        return c === 0 ? Number.isNaN(r) : r >= 0 && r <= incs.length - 1;
+        if (c === 0) return Number.isNaN(r);
+        // Go's bucketQuantile: φ = 0 with an empty first bucket gives rank 0 in a bucket of count 0, and
+        // bucketStart + width × (0 / 0) is NaN (quantile.go at v0.316.0); fast-check found `[[0, 1], 0]`.
+        if (q === 0 && incs[0] === 0) return Number.isNaN(r);
+        return r >= 0 && r <= incs.length - 1;
       }),
+      { examples: [[[0, 1], 0]] },
     );
   });
 });
