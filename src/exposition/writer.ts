@@ -52,17 +52,23 @@ const BYTES_PER_SERIES_GUESS = 320;
  * prefix string per series, `Buffer#write` of each, the `WeakMap` that cached them and the GC of ~30 MB of new
  * long-lived strings. Label values are interned and shared by many series, so one render now encodes each
  * distinct name and value once ({@link EncodedStrings}) and copies bytes; the first render costs what every
- * later one does, and rendering keeps no memory per series between scrapes.
+ * later one does, and rendering keeps no memory per series between scrapes. The steady render then spent its
+ * time on one map lookup and one byte loop per label and one number string per sample: the metric name and
+ * label runs equal to the previous line's are now copied from that line with one `copyWithin`, and integer
+ * values are written as digits ({@link writeValue}).
  */
 function renderBuffer(store: SeriesStore, groups: readonly FamilyGroup[], om: boolean, tail: string): Buffer {
-  const fmt = om ? formatOpenMetricsFloat : formatFloat;
   let buf: Buffer = Buffer.allocUnsafe(Math.max(64 * 1024, store.seriesCount * BYTES_PER_SERIES_GUESS));
   let pos = 0;
   const names = new EncodedStrings(false);
   const values = new EncodedStrings(true);
+  // Byte offsets of the previous line's parts in `buf` and of the line being written (layout below).
+  let prevOff = new Int32Array(16);
+  let curOff = new Int32Array(16);
   for (const group of groups) {
     let header = om ? openMetricsHeader(group, groups) : textHeader(group);
     for (const member of group.members) {
+      let prev: LabelSet | undefined;
       for (const series of store.family(member)) {
         if (series.isStale) continue;
         if (header !== '') {
@@ -71,28 +77,61 @@ function renderBuffer(store: SeriesStore, groups: readonly FamilyGroup[], om: bo
           header = '';
         }
         const labels = series.labels;
-        const value = fmt(series.lastValue);
+        const labelNames = labels.names;
+        const n = labelNames.length;
         // Upper bound: every UTF-16 code unit of names and values takes at most 3 bytes (an escaped one 2),
-        // plus `{`, `}`, `,`, `="`, `"`, the space, the ASCII value and the new-line.
-        const need = 3 * (member.length + labels.key.length) + 4 * labels.names.length + value.length + 4;
+        // plus `{`, `}`, `,`, `="`, `"`, the space, a value of at most 24 bytes and the new-line.
+        const need = 3 * (member.length + labels.key.length) + 4 * n + 32;
         if (pos + need > buf.length) buf = grow(buf, pos, need);
-        pos = names.copy(member, buf, pos);
+        if (curOff.length <= n + 1) {
+          curOff = new Int32Array(2 * n + 2);
+          prevOff = new Int32Array(2 * n + 2);
+          prev = undefined;
+        }
+        // Consecutive series of a family mostly share the metric name and their leading label values (same
+        // job, same task, next subtask): runs equal to the previous line are copied from that line in one move.
+        // Offsets: entry 0 is the line start, entry i + 1 the `{`/`,` before label i (empty for `__name__`),
+        // entry n + 1 where `}` goes.
+        const same = prev !== undefined && prev.names === labelNames ? prev.values : undefined;
+        const vals = labels.values;
+        let run = -1; // offset index where the pending run copied from the previous line starts, -1 for none
+        if (same !== undefined) run = 0;
+        else {
+          curOff[0] = pos;
+          pos = names.copy(member, buf, pos);
+        }
         let first = true;
-        for (let i = 0; i < labels.names.length; i++) {
-          const name = labels.names[i] as string;
+        for (let i = 0; i < n; i++) {
+          if (same !== undefined && same[i] === vals[i]) {
+            if (run < 0) run = i + 1;
+            if (labelNames[i] !== METRIC_NAME_LABEL) first = false;
+            continue;
+          }
+          if (run >= 0) {
+            pos = copyRun(buf, pos, prevOff, curOff, run, i + 1);
+            run = -1;
+          }
+          curOff[i + 1] = pos;
+          const name = labelNames[i] as string;
           if (name === METRIC_NAME_LABEL) continue;
           buf[pos++] = first ? 0x7b : 0x2c; // `{` or `,`
           first = false;
           pos = names.copy(name, buf, pos);
           buf[pos++] = 0x3d; // =
           buf[pos++] = 0x22; // "
-          pos = values.copy(labels.values[i] as string, buf, pos);
+          pos = values.copy(vals[i] as string, buf, pos);
           buf[pos++] = 0x22;
         }
+        if (run >= 0) pos = copyRun(buf, pos, prevOff, curOff, run, n + 1);
+        curOff[n + 1] = pos;
         if (!first) buf[pos++] = 0x7d; // }
         buf[pos++] = 0x20;
-        for (let i = 0; i < value.length; i++) buf[pos++] = value.charCodeAt(i);
+        pos = writeValue(series.lastValue, om, buf, pos);
         buf[pos++] = 10;
+        const t = prevOff;
+        prevOff = curOff;
+        curOff = t;
+        prev = labels;
       }
     }
   }
@@ -105,14 +144,93 @@ function renderBuffer(store: SeriesStore, groups: readonly FamilyGroup[], om: bo
 }
 
 /**
- * The UTF-8 bytes of the strings of one render (label-value escaped when `escape`: `\` → `\\`, `"` → `\"`,
- * LF → `\n`, as {@link escapeLabelValue}), each encoded once into one slab and copied from there. Lives for one
- * render only.
+ * Copies labels `from`..`to - 1` of the previous line (offsets `prevOff`) to `pos`, records their offsets in the
+ * current line in `curOff`; returns the new position.
+ */
+function copyRun(buf: Buffer, pos: number, prevOff: Int32Array, curOff: Int32Array, from: number, to: number): number {
+  const start = prevOff[from] as number;
+  const delta = pos - start;
+  for (let k = from; k < to; k++) curOff[k] = (prevOff[k] as number) + delta;
+  const end = prevOff[to] as number;
+  return copyBytes(buf, start, end, pos);
+}
+
+/** Below this many bytes a loop beats the call into `copyWithin`. */
+const SHORT_COPY = 24;
+
+/** Copies `buf[start, end)` to `pos` (not overlapping: the source lies before `pos`); returns the new position. */
+function copyBytes(buf: Buffer, start: number, end: number, pos: number): number {
+  if (end - start < SHORT_COPY) {
+    for (let i = start; i < end; i++) buf[pos++] = buf[i] as number;
+    return pos;
+  }
+  buf.copyWithin(pos, start, end);
+  return pos + end - start;
+}
+
+/** 2^53: below it every integer is a double, so its shortest round-trip digits are its own digits. */
+const EXACT_INTEGERS = 9007199254740992;
+
+/**
+ * Writes `v` as {@link formatFloat} (OpenMetrics: {@link formatOpenMetricsFloat}) would, integers below 2^53 in
+ * magnitude (counters, most gauges) without building a string: below 1e6 as plain digits (OpenMetrics adds
+ * `.0`), from 1e6 on in Go's `%g` exponent form, the digits without trailing zeros (`1234000` → `1.234e+06`).
+ * `buf` has room for 24 bytes at `pos`.
+ */
+function writeValue(v: number, om: boolean, buf: Buffer, pos: number): number {
+  if (v < EXACT_INTEGERS && v > -EXACT_INTEGERS && Number.isInteger(v)) {
+    // -0 prints as "0" (Go's `f == 0` shortcut): `v < 0` is false for it.
+    let x = v;
+    if (x < 0) {
+      buf[pos++] = 0x2d; // -
+      x = -x;
+    }
+    let digits = 1;
+    for (let p = 10; p <= x; p *= 10) digits++;
+    if (x < 1e6) {
+      pos = writeDigits(x, buf, pos + digits);
+      if (om) {
+        buf[pos++] = 0x2e; // .
+        buf[pos++] = 0x30;
+      }
+      return pos;
+    }
+    // d.ddde+XX: the digits one place to the right, then the first moved before the point.
+    let end = writeDigits(x, buf, pos + 1 + digits);
+    buf[pos] = buf[pos + 1] as number;
+    buf[pos + 1] = 0x2e;
+    while (buf[end - 1] === 0x30) end--;
+    if (end === pos + 2) end--; // no digit after the point: no point
+    buf[end++] = 0x65; // e
+    buf[end++] = 0x2b; // +
+    // 6 ≤ exponent ≤ 15: Go pads it to two digits.
+    buf[end] = 0x30;
+    return writeDigits(digits - 1, buf, end + 2);
+  }
+  const s = om ? formatOpenMetricsFloat(v) : formatFloat(v);
+  for (let i = 0; i < s.length; i++) buf[pos++] = s.charCodeAt(i);
+  return pos;
+}
+
+/** Writes the decimal digits of the non-negative integer `x` so that they end at `end` (exclusive); returns `end`. */
+function writeDigits(x: number, buf: Buffer, end: number): number {
+  let i = end;
+  do {
+    const r = x % 10;
+    buf[--i] = 0x30 + r;
+    x = (x - r) / 10; // exact: a multiple of 10 below 2^53
+  } while (x > 0);
+  return end;
+}
+
+/**
+ * The strings of one render (label-value escaped when `escape`: `\` → `\\`, `"` → `\"`, LF → `\n`, as
+ * {@link escapeLabelValue}), each UTF-8 encoded once, at its first use, straight into the output; later uses
+ * copy those bytes from there. Lives for one render only; offsets stay valid when the output grows (the
+ * grown buffer keeps its prefix).
  */
 class EncodedStrings {
-  private slab = new Uint8Array(64 * 1024);
-  private used = 0;
-  /** string → index into `starts`/`ends` (slab offsets); strings of ≥ 1366 code units are encoded at every use. */
+  /** string → index into `starts`/`ends` (output offsets of the first occurrence). */
   private readonly where = new Map<string, number>();
   private readonly starts: number[] = [];
   private readonly ends: number[] = [];
@@ -121,42 +239,22 @@ class EncodedStrings {
 
   /** Writes `s` at `pos` of `out` (which has room for 3 bytes per code unit); returns the new position. */
   copy(s: string, out: Buffer, pos: number): number {
-    let id = this.where.get(s);
-    if (id === undefined) {
-      // Long strings (rare) are not worth a slab copy: Buffer#write is a memcpy for them.
-      if (s.length * 3 >= 4096) return pos + out.write(this.escape ? escapeLabelValue(s) : s, pos, 'utf8');
-      id = this.encode(s);
-      this.where.set(s, id);
-    }
-    const slab = this.slab;
-    const end = this.ends[id] as number;
-    for (let i = this.starts[id] as number; i < end; i++) out[pos++] = slab[i] as number;
-    return pos;
-  }
-
-  private encode(s: string): number {
-    if (this.used + s.length * 3 > this.slab.length) {
-      const grown = new Uint8Array(Math.max(this.slab.length * 2, this.used + s.length * 3));
-      grown.set(this.slab.subarray(0, this.used));
-      this.slab = grown;
-    }
-    const start = this.used;
+    const id = this.where.get(s);
+    if (id !== undefined) return copyBytes(out, this.starts[id] as number, this.ends[id] as number, pos);
     const bytes = this.escape ? escapeLabelValue(s) : s;
-    let p = start;
-    let ascii = true;
+    let p = pos;
     for (let i = 0; i < bytes.length; i++) {
       const c = bytes.charCodeAt(i);
       if (c >= 0x80) {
-        ascii = false;
+        p = pos + out.write(bytes, pos, 'utf8');
         break;
       }
-      this.slab[p++] = c;
+      out[p++] = c;
     }
-    if (!ascii) p = start + Buffer.from(this.slab.buffer, this.slab.byteOffset).write(bytes, start, 'utf8');
-    this.used = p;
-    this.starts.push(start);
+    this.where.set(s, this.starts.length);
+    this.starts.push(pos);
     this.ends.push(p);
-    return this.starts.length - 1;
+    return p;
   }
 }
 
