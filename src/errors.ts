@@ -29,7 +29,13 @@ export type ErrorCode =
   | 'FPB_ERR_REMOTE_WRITE_DECODE'
   | 'FPB_ERR_REMOTE_WRITE_INVALID'
   | 'FPB_ERR_REMOTE_WRITE_TOO_LARGE'
-  | 'FPB_ERR_API_BAD_DATA';
+  | 'FPB_ERR_API_BAD_DATA'
+  | 'FPB_ERR_RULE_FILE'
+  | 'FPB_ERR_TEMPLATE_PARSE'
+  | 'FPB_ERR_TEMPLATE_EXEC'
+  | 'FPB_ERR_RULE_EVAL'
+  | 'FPB_ERR_RULE_TEST'
+  | 'FPB_ERR_NOTIFY';
 
 /** Base class: `code` is stable, `message` is for humans. */
 export class BridgeError extends Error {
@@ -345,5 +351,64 @@ export class RemoteWriteTooLargeError extends BridgeError {
 export class ApiBadDataError extends BridgeError {
   constructor(message: string) {
     super('FPB_ERR_API_BAD_DATA', message);
+  }
+}
+
+/**
+ * A rule file that does not load or validate (`model/rulefmt/rulefmt.go`): `file`, 1-based `line`/`column` where
+ * known (0 when the error has no position), and Prometheus's wording in `detail`.
+ */
+export class RuleFileError extends BridgeError {
+  readonly file: string;
+  readonly line: number;
+  readonly column: number;
+  readonly detail: string;
+  constructor(file: string, line: number, column: number, detail: string) {
+    super('FPB_ERR_RULE_FILE', line > 0 ? `${file}:${line}:${column}: ${detail}` : `${file}: ${detail}`);
+    this.file = file;
+    this.line = line;
+    this.column = column;
+    this.detail = detail;
+  }
+}
+
+/** A Go text/template that does not parse: `name` is the template's name, `line` 1-based within its text. */
+export class TemplateParseError extends BridgeError {
+  readonly templateName: string;
+  readonly line: number;
+  constructor(templateName: string, line: number, message: string) {
+    super('FPB_ERR_TEMPLATE_PARSE', `template: ${templateName}:${line}: ${message}`);
+    this.templateName = templateName;
+    this.line = line;
+  }
+}
+
+/** A template that failed while executing (Go's `template: name:line:col: executing …` errors). */
+export class TemplateExecError extends BridgeError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('FPB_ERR_TEMPLATE_EXEC', message, options);
+  }
+}
+
+/** A rule evaluation that failed (the rule's `lastError`; e.g. duplicate label sets, the group `limit`). */
+export class RuleEvalError extends BridgeError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('FPB_ERR_RULE_EVAL', message, options);
+  }
+}
+
+/** A `test rules` unit-test file that does not load (promtool's wording where it has one). */
+export class RuleTestFileError extends BridgeError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('FPB_ERR_RULE_TEST', message, options);
+  }
+}
+
+/** A notification that could not be delivered (Alertmanager or webhook): `status` is the HTTP status or 0. */
+export class NotifyError extends BridgeError {
+  readonly status: number;
+  constructor(status: number, message: string, options?: { cause?: unknown }) {
+    super('FPB_ERR_NOTIFY', message, options);
+    this.status = status;
   }
 }
