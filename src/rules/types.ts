@@ -145,3 +145,93 @@ export interface NotifierAlert {
 export interface AlertSink {
   send(alerts: readonly NotifierAlert[]): void;
 }
+
+/** Health of a rule, as `/api/v1/rules` reports it. */
+export type RuleHealth = 'ok' | 'err' | 'unknown';
+
+/** What the API and the status page show of one rule after its last evaluation. */
+export interface RuleStatus {
+  readonly spec: RuleSpec;
+  readonly health: RuleHealth;
+  /** The last evaluation's error message; undefined when it succeeded. */
+  readonly lastError: string | undefined;
+  /** Start of the last evaluation (the group's evaluation time), ms; undefined before the first. */
+  readonly lastEvaluationMs: number | undefined;
+  /** Duration of the last evaluation, ms. */
+  readonly evaluationDurationMs: number;
+  /** Alerting rules: their alerts, resolved ones included (kept 15 min); recording rules: []. */
+  readonly alerts: readonly ActiveAlert[];
+}
+
+/** An alert as written to the alert state file (`--storage.path`), enough to restore it after a restart. */
+export interface PersistedAlert {
+  readonly labels: LabelRecord;
+  readonly annotations: LabelRecord;
+  readonly state: AlertState;
+  readonly activeAtMs: number;
+  readonly firedAtMs: number | undefined;
+  readonly resolvedAtMs: number | undefined;
+  readonly keepFiringSinceMs: number | undefined;
+  readonly lastSentAtMs: number | undefined;
+  readonly value: number;
+}
+
+/** The persisted state of one group: alerts per alerting rule (by rule index and name, both must match to restore). */
+export interface PersistedGroupState {
+  readonly file: string;
+  readonly name: string;
+  /** When the snapshot was taken, ms (the "down since" time of the for-state restore). */
+  readonly savedAtMs: number;
+  readonly rules: readonly { readonly index: number; readonly alert: string; readonly alerts: readonly PersistedAlert[] }[];
+}
+
+/**
+ * One rule group that evaluates (implemented in `rules/group.ts` by `createRuleGroup`; scheduled by the rule
+ * manager, driven step by step by `test rules`). Matches Prometheus 3.16 `rules/group.go`.
+ */
+export interface RuleGroupRunner {
+  readonly spec: RuleGroupSpec;
+  /** Resolved interval, ms (spec or global default). */
+  readonly intervalMs: number;
+  /** Resolved query offset, ms. */
+  readonly queryOffsetMs: number;
+  /**
+   * One iteration at `tsMs`: every rule in order (queries at `tsMs − queryOffsetMs`), each committed to the store
+   * before the next; recording output, `ALERTS`, `ALERTS_FOR_STATE` and staleness markers for vanished series
+   * written; alerts that need sending handed to the sink. Never throws: a failing rule records `lastError`.
+   */
+  evaluate(tsMs: number): Promise<void>;
+  status(): readonly RuleStatus[];
+  /** Start of the last iteration, ms; undefined before the first. */
+  readonly lastEvaluationMs: number | undefined;
+  /** Duration of the last iteration, ms. */
+  readonly lastDurationMs: number;
+  /** Takes over alert state and "series in previous evaluation" from the group it replaces on reload (`CopyState`). */
+  copyState(from: RuleGroupRunner): void;
+  /** The alert state to persist. */
+  snapshot(nowMs: number): PersistedGroupState;
+  /**
+   * Restores alerts from a snapshot once after start, with Prometheus's for-state restore rules
+   * (`Group.RestoreForState`: for-outage-tolerance, for-grace-period; `nowMs` is the restore time).
+   */
+  restore(state: PersistedGroupState, nowMs: number): void;
+}
+
+/** What `createRuleGroup` needs. */
+export interface RuleGroupOptions {
+  /** `global.evaluation_interval`, ms (default 60 000). */
+  readonly defaultIntervalMs: number;
+  /** `global.rule_query_offset`, ms (default 0). */
+  readonly defaultQueryOffsetMs: number;
+  /** `--rules.alert.resend-delay`, ms (default 60 000). */
+  readonly resendDelayMs: number;
+  /** `--rules.alert.for-outage-tolerance`, ms (default 1 h). */
+  readonly forOutageToleranceMs: number;
+  /** `--rules.alert.for-grace-period`, ms (default 10 min). */
+  readonly forGracePeriodMs: number;
+  readonly externalLabels: LabelRecord;
+  /** `--web.external-url`; `generatorURL` = externalURL + `/graph?g0.expr=…&g0.tab=1`. */
+  readonly externalURL: string;
+  readonly templates: TemplateExpander;
+  readonly sink: AlertSink;
+}
