@@ -28,7 +28,7 @@ import { snappyEncode } from '../../sources/remote-write/snappy-block.js';
 import { emptySeries, type WireSeries } from '../../sources/remote-write/write-request.js';
 import { encodeRequestV2, encodeWriteRequestV1 } from './encode.js';
 import { compileRelabel, relabel, type CompiledRelabel } from './relabel.js';
-import { SegmentLog, type LogPosition, type LogRecord } from './segment-log.js';
+import { comparePositions, SegmentLog, type LogPosition, type LogRecord } from './segment-log.js';
 
 export interface RemoteWriteQueueOptions {
   readonly config: RemoteWriteConfig;
@@ -184,12 +184,18 @@ export class RemoteWriteQueue {
     let firstAt = 0;
     /** A record read that did not fit into the batch being built: the first of the next one. */
     let held: LogRecord | undefined;
+    /**
+     * After a crash: where the batch in flight then ended. The first batch is rebuilt to end exactly there, whatever
+     * is on disk after it (segment-log.ts `markInFlight` says why).
+     */
+    let resumeEnd = this.log.inFlightAtOpen;
     while (this.running) {
+      const resumed = resumeEnd !== undefined && end !== undefined && comparePositions(end, resumeEnd) >= 0;
       let r: LogRecord | undefined;
-      if (samples < q.maxSamplesPerSend) {
+      if (resumeEnd !== undefined ? !resumed : samples < q.maxSamplesPerSend) {
         r = held ?? this.log.next();
         held = undefined;
-        if (r !== undefined && samples > 0 && samples + r.weight > q.maxSamplesPerSend) {
+        if (resumeEnd === undefined && r !== undefined && samples > 0 && samples + r.weight > q.maxSamplesPerSend) {
           held = r;
           r = undefined;
         }
@@ -202,11 +208,13 @@ export class RemoteWriteQueue {
         end = r.end;
         continue;
       }
-      const due = samples >= q.maxSamplesPerSend || held !== undefined || (samples > 0 && Date.now() - firstAt >= q.batchSendDeadlineMs);
+      const due = resumed || samples >= q.maxSamplesPerSend || held !== undefined || (samples > 0 && Date.now() - firstAt >= q.batchSendDeadlineMs);
       if (!due) {
         await this.sleep(samples > 0 ? q.batchSendDeadlineMs - (Date.now() - firstAt) : q.batchSendDeadlineMs, true);
         continue;
       }
+      resumeEnd = undefined;
+      if (end) this.log.markInFlight(end);
       const delivered = await this.deliver(batch, samples);
       if (!delivered) break; // stopped during retries
       if (end) this.log.ack(end, samples);
