@@ -27,16 +27,19 @@ export interface GroupNotification {
   readonly alerts: readonly NotifierAlert[];
 }
 
-interface Entry {
+/** The last notification of a group (Alertmanager's notification log entry, `nflogpb.Entry`). */
+export interface NotificationLogEntry {
+  /** Fingerprints of the alerts that were firing / resolved in it. */
   readonly firing: ReadonlySet<string>;
   readonly resolved: ReadonlySet<string>;
+  /** When it was sent, Unix ms. */
   readonly atMs: number;
 }
 
 interface Group {
   readonly labels: LabelRecord;
   readonly alerts: Map<string, NotifierAlert>;
-  entry: Entry | undefined;
+  entry: NotificationLogEntry | undefined;
 }
 
 export class WebhookGroups {
@@ -90,7 +93,7 @@ export class WebhookGroups {
     const resolved = new Set<string>();
     for (const [fp, a] of g.alerts) (a.endsAtMs <= nowMs ? resolved : firing).add(fp);
     let result: GroupNotification | undefined;
-    if (this.needsUpdate(g.entry, firing, resolved, nowMs)) {
+    if (needsUpdate(g.entry, firing, resolved, this.opts, nowMs)) {
       g.entry = { firing, resolved, atMs: nowMs };
       const alerts = [...g.alerts.values()].filter((a) => this.opts.sendResolved || a.endsAtMs > nowMs);
       if (alerts.length > 0) result = { groupLabels: g.labels, alerts };
@@ -99,13 +102,27 @@ export class WebhookGroups {
     if (g.alerts.size === 0 && (g.entry === undefined || g.entry.firing.size === 0)) this.groups.delete(name);
     return result;
   }
+}
 
-  /** `DedupStage.needsUpdate` of Alertmanager 0.35. */
-  private needsUpdate(entry: Entry | undefined, firing: ReadonlySet<string>, resolved: ReadonlySet<string>, nowMs: number): boolean {
-    if (entry === undefined) return firing.size > 0;
-    if (![...firing].every((fp) => entry.firing.has(fp))) return true;
-    if (firing.size === 0) return entry.firing.size > 0;
-    if (this.opts.sendResolved && ![...resolved].every((fp) => entry.resolved.has(fp))) return true;
-    return entry.atMs < nowMs - this.opts.repeatIntervalMs;
-  }
+/**
+ * Whether a group needs a notification: Alertmanager 0.35 `DedupStage.needsUpdate` (notify/dedup_stage.go).
+ *
+ * @param entry the group's last notification; undefined if none
+ * @param firing fingerprints of the group's firing alerts now
+ * @param resolved fingerprints of its resolved alerts now
+ */
+export function needsUpdate(
+  entry: NotificationLogEntry | undefined,
+  firing: ReadonlySet<string>,
+  resolved: ReadonlySet<string>,
+  opts: WebhookGroupOptions,
+  nowMs: number,
+): boolean {
+  if (entry === undefined) return firing.size > 0;
+  // new alerts in the group
+  if (![...firing].every((fp) => entry.firing.has(fp))) return true;
+  // everything resolved: notified irrespective of send_resolved, so that the firing ones are cleared
+  if (firing.size === 0) return entry.firing.size > 0;
+  if (opts.sendResolved && ![...resolved].every((fp) => entry.resolved.has(fp))) return true;
+  return entry.atMs < nowMs - opts.repeatIntervalMs;
 }
