@@ -73,10 +73,16 @@ export class DeliveryQueue<T> {
   private drainDeadlineMs = Infinity;
   /** Logged once per failure streak, so an outage does not write a line per retry. */
   private failing = false;
+  /**
+   * The next wait after a failure. Kept across batches: when a newer version replaces a retried batch, the newer
+   * one does not start over at min_backoff, so an outage costs one attempt per max_backoff, not per resend.
+   */
+  private backoffMs: number;
   private readonly now: () => number;
 
   constructor(private readonly opts: DeliveryQueueOptions<T>) {
     this.now = opts.now ?? Date.now;
+    this.backoffMs = opts.minBackoffMs;
     opts.observer.queueLength(0);
   }
 
@@ -179,7 +185,6 @@ export class DeliveryQueue<T> {
   /** Sends one batch until it is delivered, refused, expired, replaced, or the queue stops. */
   private async deliver(initial: QueueItem<T>[]): Promise<void> {
     let batch = initial;
-    let backoff = this.opts.minBackoffMs;
     for (let attempt = 0; ; attempt++) {
       batch = this.stillWorthSending(batch);
       if (batch.length === 0) return;
@@ -195,6 +200,7 @@ export class DeliveryQueue<T> {
       if (outcome.kind === 'ok') {
         if (this.failing) this.opts.logger.info({ destination: this.opts.name }, 'alert notifications delivered again');
         this.failing = false;
+        this.backoffMs = this.opts.minBackoffMs;
         this.opts.observer.sent(weight, (performance.now() - began) / 1000);
         return;
       }
@@ -205,12 +211,12 @@ export class DeliveryQueue<T> {
         return;
       }
       if (!this.failing) this.opts.logger.warn({ destination: this.opts.name, count: weight, err: outcome.error.message }, 'sending alert notifications failed, retrying with backoff');
-      else this.opts.logger.debug({ destination: this.opts.name, count: weight, err: outcome.error.message, backoff_ms: backoff }, 'retry failed');
+      else this.opts.logger.debug({ destination: this.opts.name, count: weight, err: outcome.error.message, backoff_ms: this.backoffMs }, 'retry failed');
       this.failing = true;
-      const wait = Math.min(backoff, Math.max(0, this.drainDeadlineMs - this.now()));
+      const wait = Math.min(this.backoffMs, Math.max(0, this.drainDeadlineMs - this.now()));
+      this.backoffMs = Math.min(this.backoffMs * 2, this.opts.maxBackoffMs);
       // new alerts do not cut a backoff short: they wait behind this batch
       await this.sleep(wait, false);
-      backoff = Math.min(backoff * 2, this.opts.maxBackoffMs);
     }
   }
 

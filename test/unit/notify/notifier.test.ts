@@ -200,4 +200,41 @@ alerting:
     await r.waitFor((rs) => rs.length === 3);
     expect((JSON.parse(r.received[2]?.body ?? '') as { status: string }).status).toBe('resolved');
   });
+
+  it('a webhook answering 500 is retried until it answers 200; a 4xx is not retried', async () => {
+    const r = await receiver();
+    r.respondWith(500);
+    const self = new SelfMetrics({ processMetrics: false });
+    const n = notifier(`alerting: {min_backoff: 10ms, max_backoff: 20ms, webhooks: [{url: '${r.url}', name: w}]}`, self);
+    n.send([alert({ alertname: 'A' })]);
+    await r.waitFor((rs) => rs.length >= 3);
+    r.respondWith(200);
+    const before = r.received.length;
+    await r.waitFor((rs) => rs.length > before);
+    await new Promise((res) => setTimeout(res, 100));
+    const text = await self.registry.metrics();
+    expect(text).toContain('flink_bridge_notifications_sent_total{destination="webhook:w"} 1');
+    expect(r.received.length).toBe(before + 1);
+    r.respondWith(400);
+    n.send([alert({ alertname: 'B' })]);
+    await r.waitFor((rs) => rs.length === before + 2);
+    await new Promise((res) => setTimeout(res, 100));
+    expect(r.received.length).toBe(before + 2);
+    expect(await self.registry.metrics()).toContain('flink_bridge_notifications_dropped_total{destination="webhook:w",reason="rejected"} 1');
+  });
+});
+
+describe('Notifier.stop', () => {
+  it('delivers what was queued before it returns, then ignores new alerts', async () => {
+    const r = await receiver();
+    const c = parseConfig(`alerting: {notification_batch_size: 1, alertmanagers: [${target(r)}}]}`, 'config.yml');
+    const n = new Notifier({ config: c.alerting, externalLabels: {}, externalURL: '', logger: nullLogger });
+    n.start();
+    n.send([alert({ alertname: 'a' }), alert({ alertname: 'b' }), alert({ alertname: 'c' })]);
+    await n.stop(2000);
+    expect(labelsOf(r).map((l) => l['alertname'])).toEqual(['a', 'b', 'c']);
+    n.send([alert({ alertname: 'd' })]);
+    await new Promise((res) => setTimeout(res, 50));
+    expect(r.received).toHaveLength(3);
+  });
 });
