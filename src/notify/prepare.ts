@@ -26,7 +26,7 @@ export function relabelAlerts(alerts: readonly NotifierAlert[], externalLabels: 
       if (r === undefined) continue;
       labels = r;
     } else {
-      // labels.Builder drops empty values (an empty external label value cannot occur: the config refuses none)
+      // labels.Builder drops labels set to an empty value: an external label with value "" adds nothing
       for (const k of Object.keys(labels)) if (labels[k] === '') delete labels[k];
     }
     out.push(sameLabels(a.labels, labels) ? a : { ...a, labels: Object.freeze(labels) });
