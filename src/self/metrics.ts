@@ -135,6 +135,12 @@ export class SelfMetrics {
     labelNames: ['remote_name', 'url'] as const,
     registers: this.registries,
   });
+  readonly remoteStorageMetadata = new Counter({
+    name: 'flink_bridge_remote_storage_metadata_total',
+    help: 'Family metadata entries of remote-write 1.0 metadata requests (metadata_config) by outcome: sent, retried, failed (non-retryable status or given up at the next interval).',
+    labelNames: ['remote_name', 'url', 'outcome'] as const,
+    registers: this.registries,
+  });
   readonly remoteStorageShards = new Gauge({
     name: 'flink_bridge_remote_storage_shards',
     help: 'Concurrent senders of a remote (this version sends in order from one log: 1).',

@@ -111,7 +111,12 @@ describe(`Flink ${LINE}'s PushGateway reporter pushing to the sidecar`, () => {
   });
 
   it('expires the group of a killed TaskManager after group_ttl', async () => {
-    const before = (await scrape()).filter((x) => x.name === 'push_time_seconds').map((x) => JSON.stringify(x.labels));
+    // The cancel above removed the TaskManager's group (it held the job's series, all of a terminal job); the
+    // TaskManager's next push recreates it. Wait for both groups, else the kill below has no group to expire.
+    const before = await eventually('the JobManager and TaskManager groups', 30_000, async () => {
+      const groups = (await scrape()).filter((x) => x.name === 'push_time_seconds').map((x) => JSON.stringify(x.labels));
+      return groups.length >= 2 ? groups : false;
+    });
     await flink('stop-tm', '--kill');
     const killedAt = Date.now();
     const gone = await eventually('a group to expire', (TTL_S + 20) * 1000, async () => {

@@ -15,17 +15,20 @@ export interface RunningSidecar {
   get(path: string, headers?: Record<string, string>): Promise<{ status: number; body: string; headers: Headers }>;
   /** Sends SIGTERM and resolves with the exit code once the process ended. */
   stop(): Promise<number | null>;
+  /** Sends SIGKILL (a crash: no shutdown hooks run) and resolves once the process is gone. */
+  kill(): Promise<void>;
 }
 
 /**
  * Starts the built sidecar (`dist/cli.js`, so `npm run build` must have run) on 127.0.0.1 with a config written to
- * a temp dir; resolves once `/-/healthy` answers. Extra CLI args are appended.
+ * `dir` (default: a new temp dir; it is also the working directory, so a relative `--storage.path` lands there);
+ * resolves once `/-/healthy` answers. Extra CLI args are appended. `port` reuses a port (a restart after a kill).
  */
-export async function startSidecar(opts: { configYaml: string; restUrl: string; args?: string[] }): Promise<RunningSidecar> {
-  const dir = mkdtempSync(join(tmpdir(), 'fpb-sidecar-'));
+export async function startSidecar(opts: { configYaml: string; restUrl: string; args?: string[]; dir?: string; port?: number }): Promise<RunningSidecar> {
+  const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'fpb-sidecar-'));
   const configFile = join(dir, 'config.yml');
   writeFileSync(configFile, opts.configYaml);
-  const port = await freePort();
+  const port = opts.port ?? (await freePort());
   const child: ChildProcess = spawn(
     process.execPath,
     [
@@ -72,6 +75,10 @@ export async function startSidecar(opts: { configYaml: string; restUrl: string; 
       const code = await exited;
       clearTimeout(timer);
       return code;
+    },
+    kill: async () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      await exited;
     },
   };
 }

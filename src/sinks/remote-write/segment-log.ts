@@ -2,7 +2,8 @@
  * The durable queue of the remote-write sender: an append-only log of records in numbered segment files, with a
  * saved read position. Small on purpose (reference/libraries.md: no maintained pure-JS WAL fits).
  *
- * Layout under `dir`: `00000001.seg`, `00000002.seg`, … and `position.json` (`{"segment":n,"offset":bytes}`).
+ * Layout under `dir`: `00000001.seg`, `00000002.seg`, … and `position.json` (`{"segment":n,"offset":bytes}`, plus
+ * `"inflight":{"segment":n,"offset":bytes}` while a batch is being sent).
  * Record: `u32 length | u32 crc32 | u32 weight | payload` (little endian; `length` counts the payload; the CRC
  * (zlib.crc32) covers weight and payload). `weight` is the caller's unit of accounting (the sender: samples).
  *
@@ -14,6 +15,10 @@
  *   tail of a killed writer), and the bytes after it are counted in `cutBytes`.
  * - `ack(pos)` saves the position atomically (write a temp file, rename) and deletes the segments before it. A
  *   restart resumes reading at the last saved position: records after it are read again (at least once).
+ * - `markInFlight(end)` saves, before a batch is sent, where it ends; after a crash `inFlightAtOpen` says so, and the
+ *   sender resends exactly that batch first. Why: a receiver that committed the batch but whose answer was lost
+ *   refuses the resend (out of order, 400), which is final; had the resend also carried newer records, they would
+ *   be dropped with it although never delivered.
  * - `maxDiskBytes`: when the segments exceed it after an append, the oldest whole segments (never the one being
  *   written) are deleted, unsent or not, and their records and weights reported through `onDrop`.
  */
@@ -64,6 +69,7 @@ export class SegmentLog {
   private readonly segments: Segment[] = [];
   private writeFd = -1;
   private acked: LogPosition;
+  private inflight: LogPosition | undefined;
   private cursor: LogPosition;
   private readFd = -1;
   private readFdSegment = -1;
@@ -98,6 +104,7 @@ export class SegmentLog {
     }
     const firstN = (this.segments[0] as Segment).n;
     this.acked = this.clamp(saved ?? { segment: firstN, offset: 0 });
+    this.inflight = saved?.inflight !== undefined && comparePositions(saved.inflight, this.acked) > 0 ? this.clamp(saved.inflight) : undefined;
     this.cursor = this.acked;
     for (const s of this.segments) if (s.n >= this.acked.segment) this.pending += s.weight;
     if (this.acked.offset > 0) this.pending -= countRecords(join(dir, segmentName(this.acked.segment)), this.acked.offset).weight;
@@ -126,6 +133,19 @@ export class SegmentLog {
   /** The last saved (acknowledged) position. */
   get position(): LogPosition {
     return this.acked;
+  }
+
+  /**
+   * The end of the batch that was in flight when the process stopped (saved by `markInFlight`, not yet acknowledged),
+   * or undefined. The sender's first batch must end exactly there. Cleared by `ack`.
+   */
+  get inFlightAtOpen(): LogPosition | undefined {
+    return this.inflight;
+  }
+
+  /** Saves atomically that a batch from the acknowledged position to `end` is about to be sent. */
+  markInFlight(end: LogPosition): void {
+    this.savePosition(this.acked, end);
   }
 
   /** Summed weights of the records after the acknowledged position (as far as `ack` was told them). */
@@ -195,7 +215,7 @@ export class SegmentLog {
       this.closeReader(old.n);
       unlinkSync(join(this.dir, segmentName(old.n)));
       const next = this.segments[0] as Segment;
-      if (this.acked.segment <= old.n) this.saveAck({ segment: next.n, offset: 0 });
+      if (this.acked.segment <= old.n) this.savePosition({ segment: next.n, offset: 0 }, undefined);
       if (this.cursor.segment <= old.n) this.cursor = { segment: next.n, offset: 0 };
       this.pending -= weight;
       if (records > 0) this.opts.onDrop?.(records, weight, bytes);
@@ -246,7 +266,7 @@ export class SegmentLog {
     const seg = this.segments.find((s) => s.n === pos.segment);
     const next = this.segments.find((s) => s.n > pos.segment);
     if (seg !== undefined && next !== undefined && pos.offset >= seg.size) pos = { segment: next.n, offset: 0 };
-    this.saveAck(pos);
+    this.savePosition(pos, undefined);
     while (this.segments.length > 1 && (this.segments[0] as Segment).n < pos.segment) {
       const old = this.segments.shift() as Segment;
       this.closeReader(old.n);
@@ -254,11 +274,12 @@ export class SegmentLog {
     }
   }
 
-  private saveAck(pos: LogPosition): void {
+  private savePosition(pos: LogPosition, inflight: LogPosition | undefined): void {
     const tmp = join(this.dir, `${POSITION_FILE}.tmp`);
-    writeFileSync(tmp, JSON.stringify(pos));
+    writeFileSync(tmp, JSON.stringify(inflight === undefined ? { segment: pos.segment, offset: pos.offset } : { segment: pos.segment, offset: pos.offset, inflight }));
     renameSync(tmp, join(this.dir, POSITION_FILE));
     this.acked = pos;
+    this.inflight = inflight;
   }
 
   private reader(n: number): number {
@@ -294,11 +315,23 @@ function readExactly(fd: number, buf: Buffer, position: number): void {
   }
 }
 
-function readPosition(file: string): LogPosition | undefined {
+/** Orders positions: negative when `a` is before `b`. */
+export function comparePositions(a: LogPosition, b: LogPosition): number {
+  return a.segment !== b.segment ? a.segment - b.segment : a.offset - b.offset;
+}
+
+function asPosition(p: { segment?: unknown; offset?: unknown } | undefined): LogPosition | undefined {
+  if (p !== undefined && p !== null && Number.isSafeInteger(p.segment) && Number.isSafeInteger(p.offset) && (p.offset as number) >= 0) return { segment: p.segment as number, offset: p.offset as number };
+  return undefined;
+}
+
+function readPosition(file: string): (LogPosition & { inflight?: LogPosition }) | undefined {
   if (!existsSync(file)) return undefined;
   try {
-    const p = JSON.parse(readFileSync(file, 'utf8')) as { segment?: unknown; offset?: unknown };
-    if (Number.isSafeInteger(p.segment) && Number.isSafeInteger(p.offset) && (p.offset as number) >= 0) return { segment: p.segment as number, offset: p.offset as number };
+    const p = JSON.parse(readFileSync(file, 'utf8')) as { segment?: unknown; offset?: unknown; inflight?: { segment?: unknown; offset?: unknown } };
+    const pos = asPosition(p);
+    const inflight = asPosition(p.inflight);
+    if (pos !== undefined) return inflight === undefined ? pos : { ...pos, inflight };
   } catch {
     // a position file is replaced by rename, so it is whole or absent; anything else reads from the start
   }

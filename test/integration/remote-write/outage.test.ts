@@ -6,7 +6,6 @@
  * were counted. Issue 7 §3: 60 s, once per peer line.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -16,6 +15,7 @@ import { labelSet } from '../../../src/model/labels.js';
 import { SelfMetrics } from '../../../src/self/metrics.js';
 import { RemoteWriteQueue } from '../../../src/sinks/remote-write/queue.js';
 import { MemorySeriesStore } from '../../../src/store/index.js';
+import { startForwarder } from '../../support/forwarder.js';
 import { MINIMAL_PROMETHEUS_CONFIG, prometheusPeers, reportUnavailablePeer, startPrometheus, type RunningPrometheus } from '../../support/prometheus.js';
 
 const OUTAGE_MS = 60_000;
@@ -26,38 +26,6 @@ afterAll(async () => {
   rmSync(tmp, { recursive: true, force: true });
 });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Forwards POSTs to `target()`; while `target()` is undefined, connections are destroyed (receiver down). */
-async function forwarder(target: () => string | undefined): Promise<string> {
-  const server: Server = createServer((req, res) => {
-    const base = target();
-    if (base === undefined) {
-      req.socket.destroy();
-      return;
-    }
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const headers: Record<string, string> = {};
-      for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string' && k !== 'host' && k !== 'content-length') headers[k] = v;
-      fetch(base + (req.url ?? ''), { method: 'POST', headers, body: Buffer.concat(chunks) })
-        .then(async (r) => {
-          const out: Record<string, string> = {};
-          r.headers.forEach((v, k) => (out[k] = v));
-          const body = Buffer.from(await r.arrayBuffer());
-          delete out['content-length'];
-          delete out['content-encoding'];
-          res.writeHead(r.status, out);
-          res.end(body);
-        })
-        .catch(() => req.socket.destroy());
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  cleanup.push(() => new Promise<void>((r) => server.close(() => r())));
-  const addr = server.address();
-  return `http://127.0.0.1:${typeof addr === 'object' && addr !== null ? addr.port : 0}`;
-}
 
 for (const lookup of prometheusPeers()) {
   describe(`outage of the receiving Prometheus ${lookup.line}`, () => {
@@ -73,7 +41,9 @@ for (const lookup of prometheusPeers()) {
       const start = () => startPrometheus({ bin: peer.prometheus, configYaml: MINIMAL_PROMETHEUS_CONFIG, args, dataDir });
       let prom: RunningPrometheus | undefined = await start();
       cleanup.push(() => prom?.stop());
-      const url = await forwarder(() => prom?.url);
+      const fwd = await startForwarder(() => prom?.url);
+      cleanup.push(() => fwd.close());
+      const url = fwd.url;
       const config = parseConfig(
         `remote_write:\n  - url: ${url}/api/v1/write\n    name: outage\n    protobuf_message: ${message}\n    queue_config: {batch_send_deadline: 100ms, max_backoff: 1s, max_samples_per_send: 500}\n`,
         'c.yml',

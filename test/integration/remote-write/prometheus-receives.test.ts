@@ -1,7 +1,7 @@
 /**
  * The sidecar's sender into a real Prometheus (2.42: 1.0; 3.16: 1.0 and 2.0, `--web.remote-write-receiver.accepted-protobuf-messages`):
  * every sample the queue sent is queryable in Prometheus with the same timestamp and value, counted exactly.
- * Outage, SIGKILL loops and the 400 case against a real peer are still to be written (see the README).
+ * The outage, the SIGKILL loop and the refused batch are in outage.test.ts, crash-loop.test.ts, rejected-batch.test.ts.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
