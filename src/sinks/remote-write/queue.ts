@@ -28,7 +28,7 @@ import { decodeWriteRequestV1 } from '../../sources/remote-write/decode-v1.js';
 import { snappyEncode } from '../../sources/remote-write/snappy-block.js';
 import { emptySeries, type WireMetadata, type WireSeries } from '../../sources/remote-write/write-request.js';
 import { encodeRequestV2, encodeWriteRequestV1 } from './encode.js';
-import { compileRelabel, relabel, type CompiledRelabel } from './relabel.js';
+import { compileRelabel, relabel, type CompiledRelabel } from '../../model/relabel.js';
 import { comparePositions, SegmentLog, type LogPosition, type LogRecord } from './segment-log.js';
 
 export interface RemoteWriteQueueOptions {
