@@ -277,23 +277,43 @@ function mapRunes(s: string, up: boolean): string {
   return out;
 }
 
-const WORD_CHAR = /[\p{L}\p{M}\p{N}_'’]/u;
+const WORD_CORE = /[\p{L}\p{M}\p{N}_]/u;
+const LETTER = /\p{L}/u;
+const DIGIT = /\p{N}/u;
 
-/** `cases.Title(language.AmericanEnglish, cases.NoLower)`: the first letter of every word upper-cased (title case). */
+/**
+ * `cases.Title(language.AmericanEnglish, cases.NoLower)`: in every word (Unicode word segmentation, simplified:
+ * letters, marks, digits and `_`, joined by `.` `'` `’` `:` between letters or digits and `,` `;` between digits)
+ * the first letter is title-cased and the rest kept: `x.y` → `X.y`, `1st` → `1St`, `foo-bar` → `Foo-Bar`.
+ */
 function title(s: string): string {
+  const cs = [...s];
   let out = '';
   let inWord = false;
-  for (const c of s) {
-    if (WORD_CHAR.test(c)) {
-      if (!inWord && /\p{L}/u.test(c)) {
-        const t = c.toUpperCase();
-        out += [...t].length === 1 ? t : c;
-      } else out += c;
-      inWord = true;
-    } else {
-      out += c;
-      inWord = false;
+  let titled = false;
+  for (let i = 0; i < cs.length; i++) {
+    const c = cs[i] as string;
+    let word = WORD_CORE.test(c);
+    if (!word && inWord && i + 1 < cs.length) {
+      const prev = cs[i - 1] as string;
+      const next = cs[i + 1] as string;
+      if (/[.'’:]/.test(c) && ((LETTER.test(prev) && LETTER.test(next)) || (DIGIT.test(prev) && DIGIT.test(next)))) word = true;
+      else if (/[,;]/.test(c) && DIGIT.test(prev) && DIGIT.test(next)) word = true;
+      else if (c === '.' && LETTER.test(prev) && DIGIT.test(next)) word = false;
     }
+    if (!word) {
+      inWord = false;
+      titled = false;
+      out += c;
+      continue;
+    }
+    if (!inWord) titled = false;
+    inWord = true;
+    if (!titled && LETTER.test(c)) {
+      const t = c.toUpperCase();
+      out += [...t].length === 1 ? t : c;
+      titled = true;
+    } else out += c;
   }
   return out;
 }
