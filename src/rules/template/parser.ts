@@ -484,8 +484,15 @@ class Tree {
  */
 export function parseTemplate(name: string, text: string, funcs: ReadonlySet<string>): TreeSet {
   const treeSet: TreeSet = new Map();
-  const t = new Tree(name, name, new Lexer(text), funcs, treeSet);
-  t.parse();
+  const lexer = new Lexer(text);
+  const t = new Tree(name, name, lexer, funcs, treeSet);
+  try {
+    t.parse();
+  } catch (e) {
+    // Go's goroutine stacks grow to 1 GB; ours overflow first on absurdly deep nesting (thousands of levels).
+    if (e instanceof RangeError) throw new ParseFailure(lexer.line, 'max expression depth exceeded');
+    throw e;
+  }
   t.add();
   return treeSet;
 }
