@@ -277,43 +277,34 @@ function mapRunes(s: string, up: boolean): string {
   return out;
 }
 
-const WORD_CORE = /[\p{L}\p{M}\p{N}_]/u;
-const LETTER = /\p{L}/u;
-const DIGIT = /\p{N}/u;
+const CASED = /[\p{Lu}\p{Ll}\p{Lt}]/u;
+const MID = /^[:\u00b7\u0387\u05f4\u2027\ufe13\ufe55\uff1a.\u2018\u2019\u2024\ufe52\uff07\uff0e']$/u;
+const LETTER_LIKE = /[\p{L}\p{M}\p{N}\p{Pc}\p{Cf}\u200d]/u;
 
 /**
- * `cases.Title(language.AmericanEnglish, cases.NoLower)`: in every word (Unicode word segmentation, simplified:
- * letters, marks, digits and `_`, joined by `.` `'` `’` `:` between letters or digits and `,` `;` between digits)
- * the first letter is title-cased and the rest kept: `x.y` → `X.y`, `1st` → `1St`, `foo-bar` → `Foo-Bar`.
+ * `cases.Title(language.AmericanEnglish, cases.NoLower)` (golang.org/x/text v0.43.0 `cases/map.go`
+ * `titleCaser.Transform`): the first cased letter after a word break is upper-cased, the rest kept. Letters, digits,
+ * marks and `_` never break; "Mid" runes (`:` `.` `'` `·` `’` …) do not break unless two follow each other; anything
+ * else breaks: `x.y` → `X.y`, `1st` → `1St`, `foo-bar` → `Foo-Bar`, `a:b` → `A:b`.
  */
 function title(s: string): string {
-  const cs = [...s];
   let out = '';
-  let inWord = false;
-  let titled = false;
-  for (let i = 0; i < cs.length; i++) {
-    const c = cs[i] as string;
-    let word = WORD_CORE.test(c);
-    if (!word && inWord && i + 1 < cs.length) {
-      const prev = cs[i - 1] as string;
-      const next = cs[i + 1] as string;
-      if (/[.'’:]/.test(c) && ((LETTER.test(prev) && LETTER.test(next)) || (DIGIT.test(prev) && DIGIT.test(next)))) word = true;
-      else if (/[,;]/.test(c) && DIGIT.test(prev) && DIGIT.test(next)) word = true;
-      else if (c === '.' && LETTER.test(prev) && DIGIT.test(next)) word = false;
-    }
-    if (!word) {
-      inWord = false;
-      titled = false;
+  let isMidWord = false;
+  let prevMid = false;
+  for (const c of s) {
+    const mid = MID.test(c);
+    if (prevMid && mid) isMidWord = false;
+    if (CASED.test(c)) {
+      if (!isMidWord) {
+        const t = c.toUpperCase();
+        out += [...t].length === 1 ? t : c;
+        isMidWord = true;
+      } else out += c;
+    } else {
       out += c;
-      continue;
+      if (!mid && !LETTER_LIKE.test(c)) isMidWord = false;
     }
-    if (!inWord) titled = false;
-    inWord = true;
-    if (!titled && LETTER.test(c)) {
-      const t = c.toUpperCase();
-      out += [...t].length === 1 ? t : c;
-      titled = true;
-    } else out += c;
+    prevMid = mid;
   }
   return out;
 }
