@@ -290,7 +290,7 @@ class State {
 
   private idealConstant(c: NumberNode): GoValue {
     this.node = c;
-    if (c.isComplex) return new GoComplex(0, c.float64);
+    if (c.isComplex) return new GoComplex(c.re, c.im);
     const isHexInt = c.text.length > 2 && c.text[0] === '0' && (c.text[1] === 'x' || c.text[1] === 'X') && !/[pP]/.test(c.text);
     const isRuneInt = c.text[0] === "'";
     if (c.isFloat && !isHexInt && !isRuneInt && /[.eEpP]/.test(c.text)) return c.float64;
