@@ -11,8 +11,6 @@ import { runCli } from '../../../src/cli.js';
 import type { CliDeps, SignalSource } from '../../../src/cli.js';
 
 const FIXTURES = join(import.meta.dirname, '..', '..', 'fixtures', 'rules', 'files');
-// Their verdict needs the Go template parser (src/rules/template/), not wired into the CLI yet.
-const NEEDS_TEMPLATES = new Set(['bad-template.yml']);
 
 async function cli(argv: string[], deps: CliDeps = {}): Promise<{ stdout: string; stderr: string; code: number | undefined }> {
   let stdout = '';
@@ -27,7 +25,7 @@ async function cli(argv: string[], deps: CliDeps = {}): Promise<{ stdout: string
 }
 
 describe('check rules', () => {
-  const fixtures = readdirSync(FIXTURES).filter((f) => f.endsWith('.yml') && !NEEDS_TEMPLATES.has(f));
+  const fixtures = readdirSync(FIXTURES).filter((f) => f.endsWith('.yml'));
   it.each(fixtures)('%s', async (name) => {
     const path = join(FIXTURES, name);
     const r = await cli(['check', 'rules', path]);
