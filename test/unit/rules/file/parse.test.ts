@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { TemplateParseError } from '../../../../src/errors.js';
 import { MULTI_DOC_WARNING, parseRuleFileContent, toGroupSpecs } from '../../../../src/rules/file/parse.js';
+import { createTemplateExpander } from '../../../../src/rules/template/index.js';
 import type { AlertTemplateData, TemplateEnv, TemplateExpander } from '../../../../src/rules/types.js';
 
 const texts = (content: string, opts = {}): string[] => parseRuleFileContent(content, opts).issues.map((i) => i.text);
@@ -145,6 +146,11 @@ describe('rulefmt TestTemplateParsing: templates of alerting rules are checked w
   it('a template error names the label or annotation, without a position (promtool: rules-bad.yml)', () => {
     const t = texts(rule('      severity: "page"\n', '      summary: "{{ $label.instance }}"\n'), { templates: fakeTemplates });
     expect(t).toEqual(['group "example", rule 1, "InstanceDown": annotation "summary": template: __alert_InstanceDown:1: bad $label']);
+  });
+
+  it('with the real Go text/template parser: promtool 3.16 wording for rules-bad.yml', () => {
+    const t = texts(rule('      severity: "page"\n', '      summary: "Instance {{ $label.instance }} down"\n'), { templates: createTemplateExpander() });
+    expect(t).toEqual(['group "example", rule 1, "InstanceDown": annotation "summary": template: __alert_InstanceDown:1: undefined variable "$label"']);
   });
 
   it('recording rules are not template-checked, and no checker means no template check', () => {
