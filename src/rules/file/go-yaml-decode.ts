@@ -119,7 +119,12 @@ class Decoder {
   pos(node: unknown): NodePos {
     const range = (node as { range?: [number, number, number] | null }).range;
     if (range === undefined || range === null) return { line: 0, column: 0 };
-    const offset = Math.min(range[0], this.text.length);
+    let offset = Math.min(range[0], this.text.length);
+    // libyaml's node starts at its properties (`&anchor`, `!tag`); the yaml package's range starts after them.
+    const props = node as { anchor?: string; tag?: string };
+    if ((props.anchor !== undefined && props.anchor !== '') || (props.tag !== undefined && props.tag !== '')) {
+      offset = propsStart(this.text, offset);
+    }
     const lp = this.lineCounter.linePos(offset);
     // libyaml counts characters; LineCounter counts UTF-16 units.
     const lineStart = offset - (lp.col - 1);
@@ -339,6 +344,20 @@ class Decoder {
       if (r.ok && r.value !== undefined) out.push(r.value);
     }
     return { ok: true, value: out };
+  }
+}
+
+/** Walks back over `&anchor` / `!tag` words (and the blanks between them) that precede `offset`. */
+function propsStart(text: string, offset: number): number {
+  let start = offset;
+  for (;;) {
+    let j = start;
+    while (j > 0 && (text[j - 1] === ' ' || text[j - 1] === '\t')) j--;
+    let k = j;
+    while (k > 0 && !/\s/.test(text[k - 1] as string)) k--;
+    const word = text.slice(k, j);
+    if (k < j && (word.startsWith('&') || word.startsWith('!'))) start = k;
+    else return start;
   }
 }
 
