@@ -132,11 +132,24 @@ class Decoder {
     return { line: lp.line, column };
   }
 
+  /**
+   * A scalar's `yaml.Node.Value`. libyaml ends a block scalar that runs to the end of a file without a final
+   * line break without one; the yaml package adds it.
+   */
+  scalarValue(n: Scalar): string {
+    const v = scalarText(n);
+    if ((n.type === Scalar.BLOCK_LITERAL || n.type === Scalar.BLOCK_FOLDED) && v.endsWith('\n') && !this.text.endsWith('\n')) {
+      const end = n.range?.[1] ?? 0;
+      if (end >= this.text.length) return v.slice(0, -1);
+    }
+    return v;
+  }
+
   private terror(node: YamlNode, tag: string, t: GoType): void {
     const nodeTag = typeof node.tag === 'string' && node.tag !== '' ? shortTag(node.tag) : tag;
     let value = '';
     if (nodeTag !== '!!seq' && nodeTag !== '!!map') {
-      const raw = isScalar(node) ? scalarText(node) : '';
+      const raw = isScalar(node) ? this.scalarValue(node) : '';
       const bytes = Buffer.from(raw, 'utf8');
       value = bytes.length > 10 ? ` \`${bytes.subarray(0, 7).toString('utf8')}...\`` : ` \`${raw}\``;
     }
@@ -183,7 +196,7 @@ class Decoder {
   private scalar(node: Scalar, r: Resolved, t: GoType): Outcome {
     switch (t.k) {
       case 'string':
-        return { ok: true, value: scalarText(node) };
+        return { ok: true, value: this.scalarValue(node) };
       case 'int': {
         let v: bigint | undefined;
         if (r.tag === '!!int') v = (r as { v: bigint }).v;
