@@ -335,30 +335,40 @@ class State {
     this.lastFieldIface =
       ((receiver instanceof GoAlertData || receiver instanceof GoSample) && fieldName === 'Value') ||
       (receiver instanceof GoMap && receiver.elem === 'any');
-    const typ = goTypeName(receiver);
     const hasArgs = (args !== undefined && args.length > 1) || final !== MISSING;
-    if (receiver instanceof GoAlertData) {
-      const fields: Record<string, GoValue> = {
-        Labels: receiver.labels,
-        ExternalLabels: receiver.externalLabels,
-        ExternalURL: receiver.externalURL,
-        Value: receiver.value,
-      };
-      if (fieldName in fields) {
-        if (hasArgs) this.errorf(`${fieldName} has arguments but cannot be invoked as function`);
-        return fields[fieldName];
-      }
-    } else if (receiver instanceof GoSample) {
-      if (fieldName === 'Labels' || fieldName === 'Value') {
-        if (receiver.isNil) this.errorf(`nil pointer evaluating ${typ}.${fieldName}`);
-        if (hasArgs) this.errorf(`${fieldName} has arguments but cannot be invoked as function`);
-        return fieldName === 'Labels' ? receiver.labels : receiver.value;
-      }
-    } else if (receiver instanceof GoMap) {
+    if (receiver instanceof GoMap) {
+      // The common case first: $labels.job.
       if (hasArgs) this.errorf(`${fieldName} is not a method but has arguments`);
       const got = receiver.entries?.get(fieldName);
       if (got !== undefined || receiver.entries?.has(fieldName) === true) return got;
       return receiver.elem === 'string' ? '' : undefined;
+    }
+    if (receiver instanceof GoAlertData) {
+      let field: GoValue | null = null;
+      switch (fieldName) {
+        case 'Labels':
+          field = receiver.labels;
+          break;
+        case 'ExternalLabels':
+          field = receiver.externalLabels;
+          break;
+        case 'ExternalURL':
+          field = receiver.externalURL;
+          break;
+        case 'Value':
+          field = receiver.value;
+          break;
+      }
+      if (field !== null) {
+        if (hasArgs) this.errorf(`${fieldName} has arguments but cannot be invoked as function`);
+        return field;
+      }
+    } else if (receiver instanceof GoSample) {
+      if (fieldName === 'Labels' || fieldName === 'Value') {
+        if (receiver.isNil) this.errorf(`nil pointer evaluating ${goTypeName(receiver)}.${fieldName}`);
+        if (hasArgs) this.errorf(`${fieldName} has arguments but cannot be invoked as function`);
+        return fieldName === 'Labels' ? receiver.labels : receiver.value;
+      }
     } else if (receiver instanceof GoTime || receiver instanceof GoDuration) {
       const m = this.method(receiver, fieldName);
       if (m !== undefined) {
@@ -366,7 +376,7 @@ class State {
         return m;
       }
     }
-    this.errorf(`can't evaluate field ${fieldName} in type ${typ}`);
+    this.errorf(`can't evaluate field ${fieldName} in type ${goTypeName(receiver)}`);
   }
 
   /** The argument-less methods of `time.Time` and `time.Duration` templates use most. */

@@ -34,11 +34,36 @@ export class GoComplex {
   constructor(readonly re: number, readonly im: number) {}
 }
 
+/** What a GoMap reads: a `Map`, or a label record wrapped without copying (see {@link stringMap}). */
+export interface GoMapEntries {
+  get(key: string): GoValue;
+  has(key: string): boolean;
+  readonly size: number;
+  keys(): Iterable<string>;
+}
+
+/** A label record as map entries, read in place (no copy per expansion). */
+class RecordEntries implements GoMapEntries {
+  constructor(private readonly record: Readonly<Record<string, string>>) {}
+  get(key: string): GoValue {
+    return Object.hasOwn(this.record, key) ? this.record[key] : undefined;
+  }
+  has(key: string): boolean {
+    return Object.hasOwn(this.record, key);
+  }
+  get size(): number {
+    return Object.keys(this.record).length;
+  }
+  keys(): Iterable<string> {
+    return Object.keys(this.record);
+  }
+}
+
 /** A Go map with string keys; `elem` is its element type. A nil map has `entries` undefined. */
 export class GoMap {
   constructor(
     readonly elem: 'string' | 'any',
-    readonly entries: ReadonlyMap<string, GoValue> | undefined,
+    readonly entries: GoMapEntries | undefined,
   ) {}
   get typeName(): string {
     return this.elem === 'string' ? 'map[string]string' : 'map[string]interface {}';
@@ -198,7 +223,7 @@ export function isTrue(v: GoValue): boolean {
   return !isNilPtr(v);
 }
 
-/** A `map[string]string` from a label record. */
+/** A `map[string]string` over a label record (not copied: the record must not change during the expansion). */
 export function stringMap(labels: Readonly<Record<string, string>>): GoMap {
-  return new GoMap('string', new Map(Object.entries(labels)));
+  return new GoMap('string', new RecordEntries(labels));
 }
