@@ -18,7 +18,7 @@ import { nodeString } from './nodes.js';
 import type { TreeSet } from './parser.js';
 import {
   GoAlertData, GoComplex, GoDuration, GoHTML, GoInt, GoMap, GoQueryResult, GoSample, GoTime, goTypeName, isNilPtr,
-  isTrue, type GoValue,
+  isTrue, NIL_IFACE, type GoValue,
 } from './values.js';
 
 /** A failed execution; `message` is Go's full error text (`template: …`). */
@@ -208,7 +208,8 @@ class State {
         const entries = val.entries;
         for (const k of val.sortedKeys()) {
           ran = true;
-          if (!oneIteration(k, entries?.get(k))) break;
+          const elem = entries?.get(k);
+          if (!oneIteration(k, elem === undefined && val.elem === 'any' ? NIL_IFACE : elem)) break;
         }
       } else if (val !== undefined) {
         this.errorf(`range can't iterate over ${sprintValue(val, true)}`);
@@ -244,7 +245,11 @@ class State {
     if (pipe === undefined) return undefined;
     this.node = pipe;
     let value: Final = MISSING;
-    for (const cmd of pipe.cmds) value = this.evalCommand(dot, cmd, value);
+    for (const cmd of pipe.cmds) {
+      value = this.evalCommand(dot, cmd, value);
+      // Go unwraps an empty-interface result after every command: a nil interface becomes no value.
+      if (value === NIL_IFACE) value = undefined;
+    }
     const v = value === MISSING ? undefined : value;
     for (const variable of pipe.decl) {
       if (pipe.isAssign) this.setVar(variable.ident[0] as string, v);
@@ -332,6 +337,7 @@ class State {
   private evalField(fieldName: string, args: readonly ArgNode[] | undefined, final: Final, receiver: GoValue): GoValue {
     this.lastFieldIface = false;
     if (receiver === undefined) return undefined;
+    if (receiver === NIL_IFACE) this.errorf(`nil pointer evaluating interface {}.${fieldName}`);
     this.lastFieldIface =
       ((receiver instanceof GoAlertData || receiver instanceof GoSample) && fieldName === 'Value') ||
       (receiver instanceof GoMap && receiver.elem === 'any');
@@ -340,8 +346,9 @@ class State {
       // The common case first: $labels.job.
       if (hasArgs) this.errorf(`${fieldName} is not a method but has arguments`);
       const got = receiver.entries?.get(fieldName);
-      if (got !== undefined || receiver.entries?.has(fieldName) === true) return got;
-      return receiver.elem === 'string' ? '' : undefined;
+      if (got !== undefined) return got;
+      // missingkey=zero: the element type's zero value ("" or a nil interface).
+      return receiver.elem === 'string' ? '' : NIL_IFACE;
     }
     if (receiver instanceof GoAlertData) {
       let field: GoValue | null = null;
@@ -468,6 +475,13 @@ class State {
       else t = fn.params[fn.params.length - 1] as ParamType;
       argv.push(this.validateType(final, t));
     }
+    // Functions see a nil interface argument as nil, except the builtins that inspect the Go value itself.
+    for (let k = 0; k < argv.length; k++) {
+      if (argv[k] !== NIL_IFACE) continue;
+      if (isBuiltin && name === 'len') continue;
+      if (isBuiltin && name === 'slice' && k > 0) argv[k] = new IfaceIndex(undefined) as unknown as GoValue;
+      else argv[k] = undefined;
+    }
     if (isBuiltin && name === 'call') {
       const callee = argv[0];
       // Go names the callee by its node, or by reflect.Value.String() of a piped value: `<float64 Value>`.
@@ -510,6 +524,7 @@ class State {
       this.errorf(`invalid value; expected ${paramTypeName(typ)}`);
     }
     if (typ === undefined || typ === 'any' || typ === 'rv') return value;
+    if (value === NIL_IFACE) this.errorf(`wrong type for value; expected ${paramTypeName(typ)}; got interface {}`);
     const ok =
       (typ === 'string' && typeof value === 'string') ||
       (typ === 'queryResult' && value instanceof GoQueryResult) ||

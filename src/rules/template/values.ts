@@ -118,8 +118,17 @@ export class GoHTML {
   constructor(readonly s: string) {}
 }
 
+/**
+ * A nil `interface {}` read from a `map[string]interface {}` (a missing `args` key). Pipelines unwrap it to no value
+ * (`<no value>`), as Go does; as a function argument it is an interface-typed nil, which a few builtins tell apart
+ * ("len of nil pointer", "index of nil pointer", "got interface {}").
+ */
+export class GoNilInterface {}
+export const NIL_IFACE = new GoNilInterface();
+
 export type GoValue =
   | undefined
+  | GoNilInterface
   | string
   | boolean
   | number
@@ -157,6 +166,7 @@ export function goTypeName(v: GoValue): string {
     case 'number':
       return 'float64';
   }
+  if (v instanceof GoNilInterface) return 'interface {}';
   if (v instanceof GoInt) return v.type;
   if (v instanceof GoComplex) return 'complex128';
   if (v instanceof GoMap) return v.typeName;
@@ -172,7 +182,7 @@ export function goTypeName(v: GoValue): string {
 export type GoKind = 'invalid' | 'string' | 'bool' | 'float' | 'int' | 'complex' | 'map' | 'slice' | 'ptr' | 'struct';
 
 export function goKind(v: GoValue): GoKind {
-  if (v === undefined) return 'invalid';
+  if (v === undefined || v instanceof GoNilInterface) return 'invalid';
   switch (typeof v) {
     case 'string':
       return 'string';
@@ -205,7 +215,7 @@ export function isNilPtr(v: GoValue): boolean {
 
 /** Go's `isTrue` (text/template exec.go): the truth of `if`, `with`, `and`, `or`, `not`. */
 export function isTrue(v: GoValue): boolean {
-  if (v === undefined) return false;
+  if (v === undefined || v instanceof GoNilInterface) return false;
   switch (typeof v) {
     case 'string':
       return v.length > 0;
