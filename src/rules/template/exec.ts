@@ -34,6 +34,13 @@ const CONTINUE = new Continue();
 
 const MAX_EXEC_DEPTH = 100000;
 
+/**
+ * Range iterations one expansion may run. Go has no limit (`{{ range toDuration 90 }}` counts to 9·10^10 and the
+ * rule's goroutine never finishes); here it would block the event loop and the whole sidecar, so the expansion
+ * fails instead (a documented difference).
+ */
+export const MAX_RANGE_ITERATIONS = 10_000_000;
+
 /** UTF-8 byte length of s[from, to). */
 function byteLen(s: string, from: number, to: number): number {
   return Buffer.byteLength(s.slice(from, to), 'utf8');
@@ -49,6 +56,7 @@ class State {
   vars: Variable[];
   out: string[] = [];
   depth = 0;
+  iterations = 0;
   /** Whether the last field evaluated has a static interface type (struct/sample `.Value`, `map[string]interface {}`). */
   lastFieldIface = false;
 
@@ -168,6 +176,10 @@ class State {
       const mark = this.mark();
       const decl = r.pipe.decl;
       const oneIteration = (index: GoValue, elem: GoValue): boolean => {
+        if (++this.iterations > MAX_RANGE_ITERATIONS) {
+          this.node = r;
+          this.errorf(`range exceeds ${MAX_RANGE_ITERATIONS} iterations in one expansion (a limit of this sidecar, not of Go)`);
+        }
         if (decl.length > 0) {
           if (r.pipe.isAssign) {
             if (decl.length > 1) this.setVar(decl[0]?.ident[0] as string, index);

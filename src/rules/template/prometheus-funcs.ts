@@ -313,6 +313,8 @@ function titleRune(c: string): string {
   const special = TITLE_SPECIAL.get(c);
   if (special !== undefined) return special;
   const r = c.codePointAt(0) as number;
+  // Georgian Mkhedruli letters are their own title case (their upper case is Mtavruli).
+  if ((r >= 0x10d0 && r <= 0x10fa) || (r >= 0x10fd && r <= 0x10ff)) return c;
   // Greek with ypogegrammeni title-cases to one rune (ᾀ → ᾈ), unlike its full upper case.
   if ((r >= 0x1f80 && r <= 0x1faf) || r === 0x1fb3 || r === 0x1fc3 || r === 0x1ff3) return simpleCase(c, true);
   return c.toUpperCase();
