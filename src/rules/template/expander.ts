@@ -80,7 +80,14 @@ export async function runTemplate(
   }
 }
 
-/** Creates the expander; it caches parsed templates by name and text. */
+/**
+ * Creates the expander; it caches parsed templates by name and text (bounded). For both methods `name` is the
+ * alerting rule's `alert:` name (the template is named `__alert_<name>`, as Prometheus names it; a name that
+ * already starts with `__alert_` is kept).
+ * - `check` throws `TemplateParseError` whose message is promtool's: `template: __alert_<name>:<line>: <Go message>`
+ *   (the loader prefixes `label "k": ` / `annotation "k": ` as rulefmt does).
+ * - `expand` never rejects: a failure yields `<error expanding template: error parsing|executing template …>`.
+ */
 export function createTemplateExpander(): TemplateExpander {
   const cache = new Map<string, TreeSet | ParseFailure>();
 
