@@ -7,7 +7,7 @@ import { sprint, sprintf, sprintln, sprintValue } from './go-fmt.js';
 import { GoCallError, type FuncMap, type GoFunc } from './functions.js';
 import { IfaceIndex } from './iface.js';
 import {
-  GoComplex, GoHTML, GoInt, GoMap, GoQueryResult, GoSample, goElemTypeName, goKind, goTypeName, isNilPtr, isTrue, type GoValue,
+  GoComplex, GoHTML, GoInt, GoMap, GoQueryResult, GoSample, goElemTypeName, goKind, goTypeName, isNilPtr, isTrue, NIL_IFACE, type GoValue,
 } from './values.js';
 
 /** `url.QueryEscape`: unreserved bytes kept, space as `+`, the rest `%XX`. */
@@ -175,7 +175,7 @@ function index(item: GoValue, indexes: GoValue[]): GoValue {
   if (item === undefined) throw new GoCallError('index of untyped nil');
   let cur: GoValue = item;
   for (const idx of indexes) {
-    if (isNilPtr(cur)) throw new GoCallError('index of nil pointer');
+    if (isNilPtr(cur) || cur === NIL_IFACE) throw new GoCallError('index of nil pointer');
     if (typeof cur === 'string' || cur instanceof GoHTML) {
       const s = strOf(cur);
       const len = Buffer.byteLength(s);
@@ -192,7 +192,7 @@ function index(item: GoValue, indexes: GoValue[]): GoValue {
       else if (typeof idx === 'string') key = idx;
       else throw new GoCallError(`value has type ${goTypeName(idx)}; should be string`);
       const got = cur.entries?.get(key);
-      cur = got !== undefined ? got : cur.elem === 'string' ? '' : undefined;
+      cur = got !== undefined ? got : cur.elem === 'string' ? '' : NIL_IFACE;
     } else if (cur instanceof GoSample) {
       throw new GoCallError(`can't index item of type ${goElemTypeName(cur)}`);
     } else {
@@ -230,7 +230,7 @@ function slice(item: GoValue, indexes: GoValue[]): GoValue {
 }
 
 function length(item: GoValue): GoValue {
-  if (isNilPtr(item)) throw new GoCallError('len of nil pointer');
+  if (isNilPtr(item) || item === NIL_IFACE) throw new GoCallError('len of nil pointer');
   if (item === undefined) throw new GoCallError('reflect: call of reflect.Value.Type on zero Value');
   if (typeof item === 'string') return new GoInt(BigInt(Buffer.byteLength(item)));
   if (item instanceof GoHTML) return new GoInt(BigInt(Buffer.byteLength(item.s)));

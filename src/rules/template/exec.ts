@@ -18,7 +18,7 @@ import { nodeString } from './nodes.js';
 import type { TreeSet } from './parser.js';
 import {
   GoAlertData, GoComplex, GoDuration, GoHTML, GoInt, GoMap, GoQueryResult, GoSample, GoTime, goTypeName, isNilPtr,
-  isTrue, type GoValue,
+  isTrue, NIL_IFACE, type GoValue,
 } from './values.js';
 
 /** A failed execution; `message` is Go's full error text (`template: …`). */
@@ -33,6 +33,13 @@ const BREAK = new Break();
 const CONTINUE = new Continue();
 
 const MAX_EXEC_DEPTH = 100000;
+
+/**
+ * Range iterations one expansion may run. Go has no limit (`{{ range toDuration 90 }}` counts to 9·10^10 and the
+ * rule's goroutine never finishes); here it would block the event loop and the whole sidecar, so the expansion
+ * fails instead (a documented difference).
+ */
+export const MAX_RANGE_ITERATIONS = 10_000_000;
 
 /** UTF-8 byte length of s[from, to). */
 function byteLen(s: string, from: number, to: number): number {
@@ -49,6 +56,7 @@ class State {
   vars: Variable[];
   out: string[] = [];
   depth = 0;
+  iterations = 0;
   /** Whether the last field evaluated has a static interface type (struct/sample `.Value`, `map[string]interface {}`). */
   lastFieldIface = false;
 
@@ -168,6 +176,10 @@ class State {
       const mark = this.mark();
       const decl = r.pipe.decl;
       const oneIteration = (index: GoValue, elem: GoValue): boolean => {
+        if (++this.iterations > MAX_RANGE_ITERATIONS) {
+          this.node = r;
+          this.errorf(`range exceeds ${MAX_RANGE_ITERATIONS} iterations in one expansion (a limit of this sidecar, not of Go)`);
+        }
         if (decl.length > 0) {
           if (r.pipe.isAssign) {
             if (decl.length > 1) this.setVar(decl[0]?.ident[0] as string, index);
@@ -208,7 +220,8 @@ class State {
         const entries = val.entries;
         for (const k of val.sortedKeys()) {
           ran = true;
-          if (!oneIteration(k, entries?.get(k))) break;
+          const elem = entries?.get(k);
+          if (!oneIteration(k, elem === undefined && val.elem === 'any' ? NIL_IFACE : elem)) break;
         }
       } else if (val !== undefined) {
         this.errorf(`range can't iterate over ${sprintValue(val, true)}`);
@@ -244,7 +257,11 @@ class State {
     if (pipe === undefined) return undefined;
     this.node = pipe;
     let value: Final = MISSING;
-    for (const cmd of pipe.cmds) value = this.evalCommand(dot, cmd, value);
+    for (const cmd of pipe.cmds) {
+      value = this.evalCommand(dot, cmd, value);
+      // Go unwraps an empty-interface result after every command: a nil interface becomes no value.
+      if (value === NIL_IFACE) value = undefined;
+    }
     const v = value === MISSING ? undefined : value;
     for (const variable of pipe.decl) {
       if (pipe.isAssign) this.setVar(variable.ident[0] as string, v);
@@ -332,33 +349,45 @@ class State {
   private evalField(fieldName: string, args: readonly ArgNode[] | undefined, final: Final, receiver: GoValue): GoValue {
     this.lastFieldIface = false;
     if (receiver === undefined) return undefined;
+    if (receiver === NIL_IFACE) this.errorf(`nil pointer evaluating interface {}.${fieldName}`);
     this.lastFieldIface =
       ((receiver instanceof GoAlertData || receiver instanceof GoSample) && fieldName === 'Value') ||
       (receiver instanceof GoMap && receiver.elem === 'any');
-    const typ = goTypeName(receiver);
     const hasArgs = (args !== undefined && args.length > 1) || final !== MISSING;
+    if (receiver instanceof GoMap) {
+      // The common case first: $labels.job.
+      if (hasArgs) this.errorf(`${fieldName} is not a method but has arguments`);
+      const got = receiver.entries?.get(fieldName);
+      if (got !== undefined) return got;
+      // missingkey=zero: the element type's zero value ("" or a nil interface).
+      return receiver.elem === 'string' ? '' : NIL_IFACE;
+    }
     if (receiver instanceof GoAlertData) {
-      const fields: Record<string, GoValue> = {
-        Labels: receiver.labels,
-        ExternalLabels: receiver.externalLabels,
-        ExternalURL: receiver.externalURL,
-        Value: receiver.value,
-      };
-      if (fieldName in fields) {
+      let field: GoValue | null = null;
+      switch (fieldName) {
+        case 'Labels':
+          field = receiver.labels;
+          break;
+        case 'ExternalLabels':
+          field = receiver.externalLabels;
+          break;
+        case 'ExternalURL':
+          field = receiver.externalURL;
+          break;
+        case 'Value':
+          field = receiver.value;
+          break;
+      }
+      if (field !== null) {
         if (hasArgs) this.errorf(`${fieldName} has arguments but cannot be invoked as function`);
-        return fields[fieldName];
+        return field;
       }
     } else if (receiver instanceof GoSample) {
       if (fieldName === 'Labels' || fieldName === 'Value') {
-        if (receiver.isNil) this.errorf(`nil pointer evaluating ${typ}.${fieldName}`);
+        if (receiver.isNil) this.errorf(`nil pointer evaluating ${goTypeName(receiver)}.${fieldName}`);
         if (hasArgs) this.errorf(`${fieldName} has arguments but cannot be invoked as function`);
         return fieldName === 'Labels' ? receiver.labels : receiver.value;
       }
-    } else if (receiver instanceof GoMap) {
-      if (hasArgs) this.errorf(`${fieldName} is not a method but has arguments`);
-      const got = receiver.entries?.get(fieldName);
-      if (got !== undefined || receiver.entries?.has(fieldName) === true) return got;
-      return receiver.elem === 'string' ? '' : undefined;
     } else if (receiver instanceof GoTime || receiver instanceof GoDuration) {
       const m = this.method(receiver, fieldName);
       if (m !== undefined) {
@@ -366,7 +395,7 @@ class State {
         return m;
       }
     }
-    this.errorf(`can't evaluate field ${fieldName} in type ${typ}`);
+    this.errorf(`can't evaluate field ${fieldName} in type ${goTypeName(receiver)}`);
   }
 
   /** The argument-less methods of `time.Time` and `time.Duration` templates use most. */
@@ -458,6 +487,13 @@ class State {
       else t = fn.params[fn.params.length - 1] as ParamType;
       argv.push(this.validateType(final, t));
     }
+    // Functions see a nil interface argument as nil, except the builtins that inspect the Go value itself.
+    for (let k = 0; k < argv.length; k++) {
+      if (argv[k] !== NIL_IFACE) continue;
+      if (isBuiltin && name === 'len') continue;
+      if (isBuiltin && name === 'slice' && k > 0) argv[k] = new IfaceIndex(undefined) as unknown as GoValue;
+      else argv[k] = undefined;
+    }
     if (isBuiltin && name === 'call') {
       const callee = argv[0];
       // Go names the callee by its node, or by reflect.Value.String() of a piped value: `<float64 Value>`.
@@ -500,6 +536,7 @@ class State {
       this.errorf(`invalid value; expected ${paramTypeName(typ)}`);
     }
     if (typ === undefined || typ === 'any' || typ === 'rv') return value;
+    if (value === NIL_IFACE) this.errorf(`wrong type for value; expected ${paramTypeName(typ)}; got interface {}`);
     const ok =
       (typ === 'string' && typeof value === 'string') ||
       (typ === 'queryResult' && value instanceof GoQueryResult) ||

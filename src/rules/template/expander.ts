@@ -18,7 +18,7 @@ import { BUILTINS } from './builtins.js';
 import { execute, ExecFailure } from './exec.js';
 import { NeedQuery } from './functions.js';
 import { ParseFailure, parseTemplate, type TreeSet } from './parser.js';
-import { PROMETHEUS_FUNC_NAMES, prometheusFuncs, type QueryAnswers } from './prometheus-funcs.js';
+import { PROMETHEUS_FUNC_NAMES, prometheusFuncs, type FuncEnv, type QueryAnswers } from './prometheus-funcs.js';
 import { GoAlertData, GoSample, stringMap } from './values.js';
 
 /** Prometheus's prefix of every alert label and annotation template (`rules/alerting.go`). */
@@ -30,6 +30,10 @@ const MAX_QUERIES = 100;
 const CACHE_LIMIT = 5000;
 
 const FUNC_NAMES: ReadonlySet<string> = new Set([...BUILTINS.keys(), ...PROMETHEUS_FUNC_NAMES]);
+
+/** The environment of the expansion executing now (see runTemplate). */
+let currentEnv: FuncEnv = { evalTimeMs: 0, externalURL: '', answers: new Map() };
+const PROMETHEUS_FUNCS = prometheusFuncs(() => currentEnv);
 
 /** `__alert_<name>`; a name that already has the prefix is kept. */
 export function alertTemplateName(name: string): string {
@@ -58,10 +62,12 @@ export async function runTemplate(
   trees: TreeSet = parseTemplate(name, text, FUNC_NAMES),
 ): Promise<string> {
   const answers = new Map<string, { samples: readonly GoSample[] } | { error: string }>();
+  const funcEnv: FuncEnv = { evalTimeMs: env.evalTimeMs, externalURL: env.externalURL, answers: answers as QueryAnswers };
   for (let round = 0; ; round++) {
-    const funcs = prometheusFuncs({ evalTimeMs: env.evalTimeMs, externalURL: env.externalURL, answers: answers as QueryAnswers });
     try {
-      return execute(name, text, trees, funcs, BUILTINS, data);
+      // Execution is synchronous: nothing else can run between setting the shared environment and using it.
+      currentEnv = funcEnv;
+      return execute(name, text, trees, PROMETHEUS_FUNCS, BUILTINS, data);
     } catch (e) {
       if (!(e instanceof NeedQuery) || round >= MAX_QUERIES) throw e;
       try {
@@ -74,7 +80,14 @@ export async function runTemplate(
   }
 }
 
-/** Creates the expander; it caches parsed templates by name and text. */
+/**
+ * Creates the expander; it caches parsed templates by name and text (bounded). For both methods `name` is the
+ * alerting rule's `alert:` name (the template is named `__alert_<name>`, as Prometheus names it; a name that
+ * already starts with `__alert_` is kept).
+ * - `check` throws `TemplateParseError` whose message is promtool's: `template: __alert_<name>:<line>: <Go message>`
+ *   (the loader prefixes `label "k": ` / `annotation "k": ` as rulefmt does).
+ * - `expand` never rejects: a failure yields `<error expanding template: error parsing|executing template …>`.
+ */
 export function createTemplateExpander(): TemplateExpander {
   const cache = new Map<string, TreeSet | ParseFailure>();
 

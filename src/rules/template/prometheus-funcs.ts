@@ -313,6 +313,8 @@ function titleRune(c: string): string {
   const special = TITLE_SPECIAL.get(c);
   if (special !== undefined) return special;
   const r = c.codePointAt(0) as number;
+  // Georgian Mkhedruli letters are their own title case (their upper case is Mtavruli).
+  if ((r >= 0x10d0 && r <= 0x10fa) || (r >= 0x10fd && r <= 0x10ff)) return c;
   // Greek with ypogegrammeni title-cases to one rune (ᾀ → ᾈ), unlike its full upper case.
   if ((r >= 0x1f80 && r <= 0x1faf) || r === 0x1fb3 || r === 0x1fc3 || r === 0x1ff3) return simpleCase(c, true);
   return c.toUpperCase();
@@ -415,12 +417,15 @@ function sampleOf(v: GoValue): GoSample {
 const fn = (params: GoFunc['params'], call: GoFunc['call'], variadic?: GoFunc['variadic']): GoFunc =>
   variadic === undefined ? { params, call } : { params, variadic, call };
 
-/** Prometheus's functions for one expansion. */
-export function prometheusFuncs(env: FuncEnv): FuncMap {
+/**
+ * Prometheus's functions. `env()` gives the environment of the expansion running now; the map is built once and
+ * shared, so an expansion allocates no closures.
+ */
+export function prometheusFuncs(envOf: () => FuncEnv): FuncMap {
   return new Map<string, GoFunc>([
     ['query', fn(['string'], (a) => {
       const q = a[0] as string;
-      const ans = env.answers.get(q);
+      const ans = envOf().answers.get(q);
       if (ans === undefined) throw new NeedQuery(q);
       if ('error' in ans) throw new GoCallError(ans.error);
       // A fresh slice per call, as Go's query: sortByLabel sorts in place.
@@ -491,9 +496,9 @@ export function prometheusFuncs(env: FuncEnv): FuncMap {
       const ns = Number.isFinite(v) && Math.abs(v) < 9.223372036854776e18 ? BigInt(Math.trunc(v)) : -(1n << 63n);
       return new GoDuration(ns);
     })],
-    ['now', fn([], () => env.evalTimeMs / 1000)],
-    ['pathPrefix', fn([], () => urlPath(env.externalURL))],
-    ['externalURL', fn([], () => env.externalURL)],
+    ['now', fn([], () => envOf().evalTimeMs / 1000)],
+    ['pathPrefix', fn([], () => urlPath(envOf().externalURL))],
+    ['externalURL', fn([], () => envOf().externalURL)],
     ['parseDuration', fn(['string'], (a) => Number(parseDurationAllowNegative(a[0] as string)) / 1e9)],
     ['urlQueryEscape', fn(['string'], (a) => queryEscape(a[0] as string))],
   ]);

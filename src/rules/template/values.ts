@@ -34,11 +34,36 @@ export class GoComplex {
   constructor(readonly re: number, readonly im: number) {}
 }
 
+/** What a GoMap reads: a `Map`, or a label record wrapped without copying (see {@link stringMap}). */
+export interface GoMapEntries {
+  get(key: string): GoValue;
+  has(key: string): boolean;
+  readonly size: number;
+  keys(): Iterable<string>;
+}
+
+/** A label record as map entries, read in place (no copy per expansion). */
+class RecordEntries implements GoMapEntries {
+  constructor(private readonly record: Readonly<Record<string, string>>) {}
+  get(key: string): GoValue {
+    return Object.hasOwn(this.record, key) ? this.record[key] : undefined;
+  }
+  has(key: string): boolean {
+    return Object.hasOwn(this.record, key);
+  }
+  get size(): number {
+    return Object.keys(this.record).length;
+  }
+  keys(): Iterable<string> {
+    return Object.keys(this.record);
+  }
+}
+
 /** A Go map with string keys; `elem` is its element type. A nil map has `entries` undefined. */
 export class GoMap {
   constructor(
     readonly elem: 'string' | 'any',
-    readonly entries: ReadonlyMap<string, GoValue> | undefined,
+    readonly entries: GoMapEntries | undefined,
   ) {}
   get typeName(): string {
     return this.elem === 'string' ? 'map[string]string' : 'map[string]interface {}';
@@ -93,8 +118,17 @@ export class GoHTML {
   constructor(readonly s: string) {}
 }
 
+/**
+ * A nil `interface {}` read from a `map[string]interface {}` (a missing `args` key). Pipelines unwrap it to no value
+ * (`<no value>`), as Go does; as a function argument it is an interface-typed nil, which a few builtins tell apart
+ * ("len of nil pointer", "index of nil pointer", "got interface {}").
+ */
+export class GoNilInterface {}
+export const NIL_IFACE = new GoNilInterface();
+
 export type GoValue =
   | undefined
+  | GoNilInterface
   | string
   | boolean
   | number
@@ -132,6 +166,7 @@ export function goTypeName(v: GoValue): string {
     case 'number':
       return 'float64';
   }
+  if (v instanceof GoNilInterface) return 'interface {}';
   if (v instanceof GoInt) return v.type;
   if (v instanceof GoComplex) return 'complex128';
   if (v instanceof GoMap) return v.typeName;
@@ -147,7 +182,7 @@ export function goTypeName(v: GoValue): string {
 export type GoKind = 'invalid' | 'string' | 'bool' | 'float' | 'int' | 'complex' | 'map' | 'slice' | 'ptr' | 'struct';
 
 export function goKind(v: GoValue): GoKind {
-  if (v === undefined) return 'invalid';
+  if (v === undefined || v instanceof GoNilInterface) return 'invalid';
   switch (typeof v) {
     case 'string':
       return 'string';
@@ -180,7 +215,7 @@ export function isNilPtr(v: GoValue): boolean {
 
 /** Go's `isTrue` (text/template exec.go): the truth of `if`, `with`, `and`, `or`, `not`. */
 export function isTrue(v: GoValue): boolean {
-  if (v === undefined) return false;
+  if (v === undefined || v instanceof GoNilInterface) return false;
   switch (typeof v) {
     case 'string':
       return v.length > 0;
@@ -198,7 +233,7 @@ export function isTrue(v: GoValue): boolean {
   return !isNilPtr(v);
 }
 
-/** A `map[string]string` from a label record. */
+/** A `map[string]string` over a label record (not copied: the record must not change during the expansion). */
 export function stringMap(labels: Readonly<Record<string, string>>): GoMap {
-  return new GoMap('string', new Map(Object.entries(labels)));
+  return new GoMap('string', new RecordEntries(labels));
 }

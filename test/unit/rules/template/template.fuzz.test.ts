@@ -81,3 +81,12 @@ describe('template expand never throws', () => {
     expect(out).toMatch(/^<error expanding template: error executing template __alert_Fuzz: .*exceeded maximum template depth/);
   });
 });
+
+describe('template expand never blocks the process', () => {
+  it('a range over a huge integer stops at the iteration limit with an error', async () => {
+    const started = Date.now();
+    const out = await expander.expand('Fuzz', '{{ range toDuration 90 }}{{ end }}', data, env);
+    expect(out).toMatch(/^<error expanding template: error executing template __alert_Fuzz: template: __alert_Fuzz:1:\d+: executing "__alert_Fuzz" at <\{\{range toDuration 90\}\}\{\{end\}\}>: range exceeds 10000000 iterations/);
+    expect(Date.now() - started).toBeLessThan(30_000);
+  });
+});
