@@ -365,7 +365,8 @@ function propsStart(text: string, offset: number): number {
   let start = offset;
   for (;;) {
     let j = start;
-    while (j > 0 && (text[j - 1] === ' ' || text[j - 1] === '\t')) j--;
+    // Properties may stand on the line before their node (`- &a\n  name: g`).
+    while (j > 0 && (text[j - 1] === ' ' || text[j - 1] === '\t' || text[j - 1] === '\n' || text[j - 1] === '\r')) j--;
     let k = j;
     while (k > 0 && !/\s/.test(text[k - 1] as string)) k--;
     const word = text.slice(k, j);

@@ -3,7 +3,7 @@
  * keys (yaml.v3 `KnownFields`), the same checks in the same order and the same wording, so `check rules` can print
  * what promtool prints and the rule manager can log `file:line:col` errors.
  */
-import { isAlias, isNode, LineCounter, parseAllDocuments, visit } from 'yaml';
+import { isAlias, isNode, isScalar, LineCounter, parseAllDocuments, visit } from 'yaml';
 import type { Document } from 'yaml';
 import { BridgeError } from '../../errors.js';
 import { parseExpr } from '../../promql/parser/index.js';
@@ -137,22 +137,11 @@ export function parseRuleFileContent(content: Uint8Array | string, opts: RuleFil
   }
   if (!Array.isArray(docs)) docs = [];
   const first = docs[0];
-  if (first !== undefined && first.errors.length > 0) {
+  if (first !== undefined) {
     // Go's decoder fails the first Decode, its second Decode fails again (hence the warning), and the node
     // Unmarshal fails the same way: one syntax error, printed twice.
-    const e = first.errors[0] as { message: string; pos: [number, number] };
-    const at = lineCounter.linePos(Math.min(Math.max(e.pos[0], 0), text.length));
-    const t = `yaml: line ${at.line}: ${firstLine(e.message)}`;
-    const issue: RuleFileIssue = { text: t, line: at.line, column: at.col, detail: t };
-    return { groups: [], issues: [issue, issue], warnings: [MULTI_DOC_WARNING] };
-  }
-  if (first !== undefined) {
-    // yaml.v3's parser refuses an alias to an anchor not defined before it, like a syntax error.
-    const unknown = firstUnknownAlias(first);
-    if (unknown !== undefined) {
-      const t = `yaml: unknown anchor '${unknown}' referenced`;
-      return { groups: [], issues: [plainIssue(t), plainIssue(t)], warnings: [MULTI_DOC_WARNING] };
-    }
+    const problem = syntaxProblem(text, first, docs[1], lineCounter);
+    if (problem !== undefined) return { groups: [], issues: [problem, problem], warnings: [MULTI_DOC_WARNING] };
   }
   if (docs.length > 1) warnings.push(MULTI_DOC_WARNING);
   if (first === undefined) return { groups: [], issues: [], warnings };
@@ -181,22 +170,101 @@ export function parseRuleFileContent(content: Uint8Array | string, opts: RuleFil
   return { groups: validation.length > 0 ? [] : groups, issues: validation, warnings };
 }
 
-/** The name of the first alias (in document order) whose anchor is not defined before it, if any. */
-function firstUnknownAlias(doc: Document.Parsed): string | undefined {
+/**
+ * The first problem libyaml / yaml.v3 would stop at in the first document, by position: the yaml package's own
+ * syntax errors, plus what it accepts but libyaml does not — a tab in a line's indentation in block context
+ * (`found character that cannot start any token`), anchor names outside `[0-9A-Za-z_-]`, and an alias whose
+ * anchor is not defined before it (yaml.v3's parser: `unknown anchor 'x' referenced`).
+ */
+function syntaxProblem(text: string, doc: Document.Parsed, next: Document.Parsed | undefined, lineCounter: LineCounter): RuleFileIssue | undefined {
+  const found: { offset: number; issue: RuleFileIssue }[] = [];
+  const at = (offset: number): { line: number; col: number } => lineCounter.linePos(Math.min(Math.max(offset, 0), text.length));
+  // yaml.v3 prints `line N: ` for scanner and parser errors except on the first line (libyaml's 0-based mark).
+  const located = (offset: number, message: string): RuleFileIssue => {
+    const p = at(offset);
+    const t = p.line > 1 ? `yaml: line ${p.line}: ${message}` : `yaml: ${message}`;
+    return { text: t, line: p.line, column: p.col, detail: t };
+  };
+  const e = doc.errors[0] as { message: string; pos: [number, number] } | undefined;
+  if (e !== undefined) {
+    const p = at(e.pos[0]);
+    const t = `yaml: line ${p.line}: ${firstLine(e.message)}`;
+    found.push({ offset: e.pos[0], issue: { text: t, line: p.line, column: p.col, detail: t } });
+  }
+
+  // Ranges where a line's leading whitespace is content, not indentation: quoted, block and multi-line plain
+  // scalars, and flow collections.
+  const inside: [number, number][] = [];
   const defined = new Set<string>();
-  let unknown: string | undefined;
+  let aliasProblem: { offset: number; issue: RuleFileIssue } | undefined;
   visit(doc, (_key, node) => {
+    if (!isNode(node)) return undefined;
+    const range = node.range;
     if (isAlias(node)) {
-      if (!defined.has(node.source)) {
-        unknown = node.source;
-        return visit.BREAK;
+      if (aliasProblem === undefined) {
+        const off = range?.[0] ?? 0;
+        if (!/^[0-9A-Za-z_-]+$/.test(node.source)) aliasProblem = { offset: off, issue: located(off, 'did not find expected alphabetic or numeric character') };
+        else if (!defined.has(node.source)) {
+          const t = `yaml: unknown anchor '${node.source}' referenced`;
+          aliasProblem = { offset: off, issue: { text: t, line: 0, column: 0, detail: t } };
+        }
       }
-    } else if (isNode(node) && typeof node.anchor === 'string' && node.anchor !== '') {
+      return undefined;
+    }
+    if (typeof node.anchor === 'string' && node.anchor !== '') {
+      if (aliasProblem === undefined && !/^[0-9A-Za-z_-]+$/.test(node.anchor)) {
+        const off = propsOffset(text, range?.[0] ?? 0);
+        aliasProblem = { offset: off, issue: located(off, 'did not find expected alphabetic or numeric character') };
+      }
       defined.add(node.anchor);
+    }
+    if (range !== undefined && range !== null) {
+      const multiLine = text.slice(range[0], range[1]).includes('\n');
+      const flow = (node as { flow?: boolean }).flow === true;
+      if (multiLine && ((isScalar(node) && node.type !== 'PLAIN') || (isScalar(node) && node.type === 'PLAIN') || flow)) {
+        inside.push([range[0], range[1]]);
+      }
     }
     return undefined;
   });
-  return unknown;
+  if (aliasProblem !== undefined) found.push(aliasProblem);
+
+  const end = next?.range[0] ?? text.length;
+  for (let lineStart = 0; lineStart < end; ) {
+    const nl = text.indexOf('\n', lineStart);
+    const lineEnd = nl === -1 ? text.length : nl;
+    if (!inside.some(([a, b]) => a < lineStart && lineStart < b)) {
+      let i = lineStart;
+      while (i < lineEnd && (text[i] === ' ' || text[i] === '\t')) {
+        if (text[i] === '\t') {
+          found.push({ offset: i, issue: located(i, 'found character that cannot start any token') });
+          break;
+        }
+        i++;
+      }
+      if (i < lineEnd && text[i] === '\t') break;
+    }
+    if (nl === -1) break;
+    lineStart = nl + 1;
+  }
+
+  found.sort((a, b) => a.offset - b.offset);
+  return found[0]?.issue;
+}
+
+/** Walks back from a node's value over `&anchor` / `!tag` properties to where libyaml's node starts. */
+function propsOffset(text: string, offset: number): number {
+  let start = offset;
+  for (;;) {
+    let j = start;
+    // Properties may stand on the line before their node (`- &a\n  name: g`).
+    while (j > 0 && (text[j - 1] === ' ' || text[j - 1] === '\t' || text[j - 1] === '\n' || text[j - 1] === '\r')) j--;
+    let k = j;
+    while (k > 0 && !/\s/.test(text[k - 1] as string)) k--;
+    const word = text.slice(k, j);
+    if (k < j && (word.startsWith('&') || word.startsWith('!'))) start = k;
+    else return start;
+  }
 }
 
 function plainIssue(text: string): RuleFileIssue {
