@@ -137,7 +137,7 @@ export function parseRuleFileContent(content: Uint8Array | string, opts: RuleFil
   }
   if (!Array.isArray(docs)) docs = [];
   const first = docs[0];
-  if (first !== undefined) {
+  {
     // Go's decoder fails the first Decode, its second Decode fails again (hence the warning), and the node
     // Unmarshal fails the same way: one syntax error, printed twice.
     const problem = syntaxProblem(text, first, docs[1], lineCounter);
@@ -176,7 +176,7 @@ export function parseRuleFileContent(content: Uint8Array | string, opts: RuleFil
  * (`found character that cannot start any token`), anchor names outside `[0-9A-Za-z_-]`, and an alias whose
  * anchor is not defined before it (yaml.v3's parser: `unknown anchor 'x' referenced`).
  */
-function syntaxProblem(text: string, doc: Document.Parsed, next: Document.Parsed | undefined, lineCounter: LineCounter): RuleFileIssue | undefined {
+function syntaxProblem(text: string, doc: Document.Parsed | undefined, next: Document.Parsed | undefined, lineCounter: LineCounter): RuleFileIssue | undefined {
   const found: { offset: number; issue: RuleFileIssue }[] = [];
   const at = (offset: number): { line: number; col: number } => lineCounter.linePos(Math.min(Math.max(offset, 0), text.length));
   // yaml.v3 prints `line N: ` for scanner and parser errors except on the first line (libyaml's 0-based mark).
@@ -185,7 +185,7 @@ function syntaxProblem(text: string, doc: Document.Parsed, next: Document.Parsed
     const t = p.line > 1 ? `yaml: line ${p.line}: ${message}` : `yaml: ${message}`;
     return { text: t, line: p.line, column: p.col, detail: t };
   };
-  const e = doc.errors[0] as { message: string; pos: [number, number] } | undefined;
+  const e = doc?.errors[0] as { message: string; pos: [number, number] } | undefined;
   if (e !== undefined) {
     const p = at(e.pos[0]);
     const t = `yaml: line ${p.line}: ${firstLine(e.message)}`;
@@ -197,26 +197,29 @@ function syntaxProblem(text: string, doc: Document.Parsed, next: Document.Parsed
   const inside: [number, number][] = [];
   const defined = new Set<string>();
   let aliasProblem: { offset: number; issue: RuleFileIssue } | undefined;
-  visit(doc, (_key, node) => {
+  const badName = (off: number): { offset: number; issue: RuleFileIssue } => ({
+    offset: off,
+    issue: located(off, 'did not find expected alphabetic or numeric character'),
+  });
+  if (doc !== undefined) visit(doc, (_key, node) => {
     if (!isNode(node)) return undefined;
     const range = node.range;
     if (isAlias(node)) {
       if (aliasProblem === undefined) {
         const off = range?.[0] ?? 0;
-        if (!/^[0-9A-Za-z_-]+$/.test(node.source)) aliasProblem = { offset: off, issue: located(off, 'did not find expected alphabetic or numeric character') };
-        else if (!defined.has(node.source)) {
-          const t = `yaml: unknown anchor '${node.source}' referenced`;
+        const name = libyamlAnchorName(node.source);
+        if (name === undefined) aliasProblem = badName(off);
+        else if (!defined.has(name)) {
+          const t = `yaml: unknown anchor '${name}' referenced`;
           aliasProblem = { offset: off, issue: { text: t, line: 0, column: 0, detail: t } };
         }
       }
       return undefined;
     }
     if (typeof node.anchor === 'string' && node.anchor !== '') {
-      if (aliasProblem === undefined && !/^[0-9A-Za-z_-]+$/.test(node.anchor)) {
-        const off = propsOffset(text, range?.[0] ?? 0);
-        aliasProblem = { offset: off, issue: located(off, 'did not find expected alphabetic or numeric character') };
-      }
-      defined.add(node.anchor);
+      const name = libyamlAnchorName(node.anchor);
+      if (aliasProblem === undefined && name === undefined) aliasProblem = badName(propsOffset(text, range?.[0] ?? 0));
+      defined.add(name ?? node.anchor);
     }
     if (range !== undefined && range !== null) {
       const multiLine = text.slice(range[0], range[1]).includes('\n');
@@ -250,6 +253,17 @@ function syntaxProblem(text: string, doc: Document.Parsed, next: Document.Parsed
 
   found.sort((a, b) => a.offset - b.offset);
   return found[0]?.issue;
+}
+
+/**
+ * The anchor name libyaml scans from what the yaml package read as one: the longest `[0-9A-Za-z_-]` prefix, which
+ * must be followed by nothing or one of `?:,]}%@\``; undefined when libyaml stops with an error there.
+ */
+function libyamlAnchorName(name: string): string | undefined {
+  const m = /^[0-9A-Za-z_-]+/.exec(name);
+  if (m === null) return undefined;
+  const next = name[m[0].length];
+  return next === undefined || '?:,]}%@`'.includes(next) ? m[0] : undefined;
 }
 
 /** Walks back from a node's value over `&anchor` / `!tag` properties to where libyaml's node starts. */
