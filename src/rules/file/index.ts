@@ -10,8 +10,9 @@
  * - Go iterates label/annotation maps in random order, so several label errors of one rule come in any order
  *   there; here in file order.
  * - `!!binary` scalars are not base64-decoded; `!!timestamp` is recognised by a simpler pattern than yaml.v3's.
- * - Group positions are 0:0 as in rulefmt (`RuleGroupNode` embeds a `yaml.Node` that yaml.v3 never fills), but the
- *   contract's `RuleGroupSpec.pos` is also 0:0 for that reason; rule `pos` is the first of record/alert/expr.
+ * - Not a difference: group messages say 0:0 as rulefmt's do (`RuleGroupNode` embeds a `yaml.Node` that yaml.v3
+ *   never fills); the contract's `RuleGroupSpec.pos` is the group mapping's real start, rule `pos` the first of
+ *   its record/alert/expr values.
  */
 export { parseRuleFileContent, toGroupSpecs, MULTI_DOC_WARNING } from './parse.js';
 export type { RuleFileIssue, RuleFileParse, RuleFileParseOptions, ParsedGroup, ParsedRule } from './parse.js';

@@ -10,7 +10,7 @@ import { parseExpr } from '../../promql/parser/index.js';
 import type { ParseOptions } from '../../promql/parser/index.js';
 import type { LabelRecord } from '../../model/labels.js';
 import type { RuleGroupSpec, RuleSpec, TemplateExpander } from '../types.js';
-import { decodeGoYaml, GoYamlFail } from './go-yaml-decode.js';
+import { decodeGoYaml, GoYamlFail, STRUCT_POS } from './go-yaml-decode.js';
 import type { GoStruct, GoType, NodePos } from './go-yaml-decode.js';
 import { goQuote } from './go-duration.js';
 
@@ -43,7 +43,10 @@ export interface ParsedGroup {
   readonly limit: number;
   readonly labels: ReadonlyMap<string, string>;
   readonly rules: readonly ParsedRule[];
+  /** rulefmt's position for group messages: 0:0 (see toGroups). */
   readonly pos: NodePos;
+  /** Where the group's mapping starts. */
+  readonly specPos: NodePos;
 }
 
 /** What parsing one file gives: the groups when there are no issues. Never throws. */
@@ -311,7 +314,9 @@ function toGroups(strict: GoStruct, node: GoStruct): ParsedGroup[] {
       queryOffsetMs: g['query_offset'] as number | undefined,
       limit: (g['limit'] as number | undefined) ?? 0,
       labels: (g['labels'] as ReadonlyMap<string, string> | undefined) ?? new Map(),
+      // rulefmt's messages use the never-filled embedded yaml.Node (0:0); the contract gets the real position.
       pos: (gn['node'] as NodePos | undefined) ?? ZERO,
+      specPos: (g[STRUCT_POS] as NodePos | undefined) ?? ZERO,
       rules: rules.map((r, i) => {
         const n = rn[i] ?? {};
         return {
@@ -450,7 +455,7 @@ export function toGroupSpecs(groups: readonly ParsedGroup[], file: string): Rule
     queryOffsetMs: g.queryOffsetMs,
     limit: g.limit,
     labels: record(g.labels),
-    pos: g.pos,
+    pos: g.specPos,
     rules: g.rules.map((r): RuleSpec =>
       r.alert !== ''
         ? {
