@@ -12,6 +12,7 @@ import { FileReader, ioReason } from './files.js';
 import { deepFreeze } from './freeze.js';
 import { configFileSchema } from './schema.js';
 import type { BridgeConfig, ConfigFile } from './schema.js';
+import { resolveAlerting } from './sections/alerting.js';
 import { resolveFlink } from './sections/flink.js';
 import { resolvePush } from './sections/push.js';
 import { resolveGlobal } from './sections/global.js';
@@ -157,5 +158,6 @@ function toBridgeConfig(file: ConfigFile, reader: FileReader): BridgeConfig {
     remoteWriteReceiver: resolveRemoteWriteReceiver(file.remote_write_receiver),
     remoteWrite: resolveRemoteWrite(file.remote_write, reader),
     query: resolveQuery(file.query, file.promql),
+    alerting: resolveAlerting(file.alerting, reader),
   };
 }

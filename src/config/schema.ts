@@ -10,6 +10,7 @@
  */
 import { z } from 'zod';
 import { nullAsAbsent } from './fields.js';
+import { alertingSectionSchema, type AlertingConfig } from './sections/alerting.js';
 import { flinkPollIntervalIssues, flinkSectionSchema, type FlinkConfig } from './sections/flink.js';
 import { globalSectionSchema, type GlobalConfig } from './sections/global.js';
 import { pushSectionSchema, type PushConfig } from './sections/push.js';
@@ -17,6 +18,7 @@ import { remoteWriteSectionSchema, type RemoteWriteConfig } from './sections/rem
 import { remoteWriteReceiverSectionSchema, type RemoteWriteReceiverConfig } from './sections/remote-write-receiver.js';
 import { promqlSectionSchema, querySectionSchema, type QueryConfig } from './sections/query.js';
 
+export type { AlertingConfig, AlertmanagerSetConfig, WebhookConfig } from './sections/alerting.js';
 export type { AuthorizationConfig, BasicAuthConfig, TlsClientConfig } from './http-client.js';
 export type { FlinkConfig } from './sections/flink.js';
 export type { GlobalConfig, WindowConfig } from './sections/global.js';
@@ -35,6 +37,8 @@ export interface BridgeConfig {
   readonly remoteWrite: readonly RemoteWriteConfig[];
   /** `query` and `promql` sections: the PromQL engine's limits and semantics generation. */
   readonly query: QueryConfig;
+  /** `alerting`: Alertmanagers, webhooks, alert relabelling, the notifier's queue and retry settings. */
+  readonly alerting: AlertingConfig;
 }
 
 /**
@@ -49,6 +53,7 @@ const SECTIONS = {
   remote_write: nullAsAbsent(remoteWriteSectionSchema.prefault([])),
   query: nullAsAbsent(querySectionSchema.prefault({})),
   promql: nullAsAbsent(promqlSectionSchema.prefault({})),
+  alerting: nullAsAbsent(alertingSectionSchema.prefault({})),
 };
 
 /**

@@ -135,10 +135,66 @@ export class SelfMetrics {
     labelNames: ['remote_name', 'url'] as const,
     registers: this.registries,
   });
+  readonly remoteStorageMetadata = new Counter({
+    name: 'flink_bridge_remote_storage_metadata_total',
+    help: 'Family metadata entries of remote-write 1.0 metadata requests (metadata_config) by outcome: sent, retried, failed (non-retryable status or given up at the next interval).',
+    labelNames: ['remote_name', 'url', 'outcome'] as const,
+    registers: this.registries,
+  });
   readonly remoteStorageShards = new Gauge({
     name: 'flink_bridge_remote_storage_shards',
     help: 'Concurrent senders of a remote (this version sends in order from one log: 1).',
     labelNames: ['remote_name', 'url'] as const,
+    registers: this.registries,
+  });
+
+  // Notifier (src/notify/), named after Prometheus's prometheus_notifications_* (notifier/metric.go); `destination`
+  // is an Alertmanager's POST URL or `webhook:<name>` (webhook URLs may carry tokens, so their names are used).
+  readonly notificationsSent = new Counter({
+    name: 'flink_bridge_notifications_sent_total',
+    help: 'Alerts delivered (2xx) to an Alertmanager or webhook, by destination.',
+    labelNames: ['destination'] as const,
+    registers: this.registries,
+  });
+  readonly notificationsErrors = new Counter({
+    name: 'flink_bridge_notifications_errors_total',
+    help: 'Alerts in failed send attempts (network error, timeout, non-2xx), by destination; retried attempts count again.',
+    labelNames: ['destination'] as const,
+    registers: this.registries,
+  });
+  readonly notificationsRetried = new Counter({
+    name: 'flink_bridge_notifications_retried_total',
+    help: 'Alerts sent again after a failed attempt (Prometheus drops a failed batch; the sidecar retries until the alerts expire), by destination.',
+    labelNames: ['destination'] as const,
+    registers: this.registries,
+  });
+  readonly notificationsDropped = new Counter({
+    name: 'flink_bridge_notifications_dropped_total',
+    help: 'Alerts not delivered, by destination and reason: queue_full (oldest dropped), expired (endsAt passed while retrying), rejected (non-retryable status), shutdown (not sent before the stop deadline).',
+    labelNames: ['destination', 'reason'] as const,
+    registers: this.registries,
+  });
+  readonly notificationsQueueLength = new Gauge({
+    name: 'flink_bridge_notifications_queue_length',
+    help: 'Notifications waiting in the queue of a destination (alerts for an Alertmanager, group messages for a webhook).',
+    labelNames: ['destination'] as const,
+    registers: this.registries,
+  });
+  readonly notificationsQueueCapacity = new Gauge({
+    name: 'flink_bridge_notifications_queue_capacity',
+    help: 'The capacity of each destination\'s notification queue (alerting.notification_queue_capacity).',
+    registers: this.registries,
+  });
+  readonly notificationsLatency = new Histogram({
+    name: 'flink_bridge_notifications_latency_seconds',
+    help: 'Duration of successful notification requests, by destination.',
+    labelNames: ['destination'] as const,
+    buckets: [0.01, 0.1, 1, 10],
+    registers: this.registries,
+  });
+  readonly notificationsAlertmanagers = new Gauge({
+    name: 'flink_bridge_notifications_alertmanagers_discovered',
+    help: 'Alertmanagers configured (static targets of alerting.alertmanagers).',
     registers: this.registries,
   });
 

@@ -93,6 +93,8 @@ export class MemorySeriesStore implements SeriesStore, AppenderHost {
   private readonly changes = new MemoryChangeFeed();
   private readonly rejects = new Map<RejectReason, number>();
   private nextId = 1;
+  /** Series removed by GC (see {@link seriesRemovals}). */
+  private removals = 0;
   private txn = 0;
   private takeoverCount = 0;
   private samples = 0;
@@ -112,6 +114,10 @@ export class MemorySeriesStore implements SeriesStore, AppenderHost {
 
   get seriesCount(): number {
     return this.byKey.size;
+  }
+
+  get seriesRemovals(): number {
+    return this.removals;
   }
 
   get sampleCount(): number {
@@ -523,6 +529,7 @@ export class MemorySeriesStore implements SeriesStore, AppenderHost {
     if (pinnedLive || s.holdsLiveSample()) return false;
     this.samples -= s.length;
     s.removed = true;
+    this.removals++;
     s.release();
     this.byKey.delete(s.labels.key);
     this.removedInIdList++;

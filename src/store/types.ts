@@ -246,6 +246,11 @@ export interface SeriesStore {
   collectGarbage(nowMs: number): number;
   readonly seriesCount: number;
   readonly sampleCount: number;
+  /**
+   * Series removed by GC over the store's life. Refs are never reused, so a cache of refs (a receiver's label
+   * bytes → ref) stays valid while this number is unchanged; cheaper than listening to the feed for `dropped`.
+   */
+  readonly seriesRemovals: number;
 }
 
 export interface SnapshotOptions {

@@ -174,6 +174,8 @@ export interface RunningPrometheus {
   /** Base URL, e.g. `http://127.0.0.1:41234`. */
   readonly url: string;
   readonly port: number;
+  /** Process id (benchmarks read its RSS). */
+  readonly pid: number;
   readonly dataDir: string;
   readonly configFile: string;
   /** Instant query; `timeSec` is Unix seconds (may have a fractional millisecond part). */
@@ -331,6 +333,7 @@ async function startOnce(opts: StartPrometheusOptions): Promise<RunningPrometheu
   return {
     url,
     port,
+    pid: child.pid as number,
     dataDir,
     configFile,
     query: (expr, timeSec) =>

@@ -9,6 +9,8 @@ const ROOT = resolve(import.meta.dirname, '../..');
 export interface RunningSidecar {
   readonly url: string;
   readonly port: number;
+  /** Process id (benchmarks read its RSS). */
+  readonly pid: number;
   /** Everything the process wrote to stdout and stderr so far (logfmt logs). */
   output(): string;
   /** GET a path; resolves with status and body text. */
@@ -67,6 +69,7 @@ export async function startSidecar(opts: { configYaml: string; restUrl: string; 
   return {
     url,
     port,
+    pid: child.pid as number,
     output: () => out,
     get,
     stop: async () => {

@@ -21,13 +21,14 @@ import { Agent, request } from 'undici';
 import type { RemoteWriteConfig } from '../../config/sections/remote-write.js';
 import type { Logger } from '../../log/logger.js';
 import type { LabelSet } from '../../model/labels.js';
+import type { MetricType } from '../../model/metadata.js';
 import type { SelfMetrics } from '../../self/metrics.js';
 import type { FeedEvent, SeriesStore } from '../../store/types.js';
 import { decodeWriteRequestV1 } from '../../sources/remote-write/decode-v1.js';
 import { snappyEncode } from '../../sources/remote-write/snappy-block.js';
-import { emptySeries, type WireSeries } from '../../sources/remote-write/write-request.js';
+import { emptySeries, type WireMetadata, type WireSeries } from '../../sources/remote-write/write-request.js';
 import { encodeRequestV2, encodeWriteRequestV1 } from './encode.js';
-import { compileRelabel, relabel, type CompiledRelabel } from './relabel.js';
+import { compileRelabel, relabel, type CompiledRelabel } from '../../model/relabel.js';
 import { comparePositions, SegmentLog, type LogPosition, type LogRecord } from './segment-log.js';
 
 export interface RemoteWriteQueueOptions {
@@ -59,6 +60,8 @@ export class RemoteWriteQueue {
   private readonly loggedReasons = new Set<string>();
   private readonly metricLabels: { remote_name: string; url: string };
   private stopTimer: (() => void) | undefined;
+  private metadataTimer: NodeJS.Timeout | undefined;
+  private metadataRun: Promise<void> | undefined;
 
   constructor(private readonly opts: RemoteWriteQueueOptions) {
     const c = opts.config;
@@ -92,6 +95,13 @@ export class RemoteWriteQueue {
     for (const s of this.opts.store.select([{ name: '__name__', op: '=~', value: '.+' }])) this.labels.set(s.id, this.finalLabels(s.labels));
     this.unsubscribe = this.opts.store.feed.subscribe((batch) => this.onFeed(batch));
     this.loop = this.sendLoop();
+    const md = this.opts.config.metadata;
+    if (md.send && md.sendIntervalMs > 0) {
+      this.metadataTimer = setInterval(() => {
+        this.metadataRun ??= this.sendMetadata().finally(() => (this.metadataRun = undefined));
+      }, md.sendIntervalMs);
+      this.metadataTimer.unref();
+    }
   }
 
   /** Stops tailing and sending (an attempt in flight is abandoned: its records are sent again next start). */
@@ -101,7 +111,10 @@ export class RemoteWriteQueue {
     this.running = false;
     this.wake?.();
     this.stopTimer?.();
+    if (this.metadataTimer) clearInterval(this.metadataTimer);
+    this.metadataTimer = undefined;
     await this.loop;
+    await this.metadataRun;
     this.log.close();
     await this.agent.close();
   }
@@ -259,10 +272,54 @@ export class RemoteWriteQueue {
     return false;
   }
 
-  private async attempt(batch: WireSeries[], samples: number): Promise<Outcome> {
-    const c = this.opts.config;
+  /**
+   * Remote-write 1.0 metadata (`metadata_config`, Prometheus 3.16 storage/remote/queue_manager.go
+   * `AppendWatcherMetadata`/`sendMetadataWithBackoff`): every `send_interval`, the metadata of every family in the
+   * store, `max_samples_per_send` entries per request, as WriteRequests without series. Recoverable failures are
+   * retried with the queue's backoff until the next interval; not written to the durable log (the next interval
+   * sends it all again). Remote-write 2.0 carries metadata with each series instead, so nothing is sent then.
+   */
+  async sendMetadata(): Promise<void> {
+    if (this.protocol !== '1.0' || !this.running) return;
+    const md = this.opts.config.metadata;
+    const q = this.opts.config.queue;
+    const all: WireMetadata[] = [];
+    for (const family of this.opts.store.familyNames()) {
+      const m = this.opts.store.metadata(family);
+      if (m !== undefined) all.push({ type: METRIC_TYPE_NUMBER[m.type], family, help: m.help, unit: m.unit ?? '' });
+    }
+    const deadline = Date.now() + md.sendIntervalMs;
+    for (let i = 0; i < all.length && this.running; i += md.maxSamplesPerSend) {
+      const chunk = all.slice(i, i + md.maxSamplesPerSend);
+      const raw = encodeWriteRequestV1([], chunk);
+      let backoff = q.minBackoffMs;
+      for (;;) {
+        const outcome = await this.post(raw, false, chunk.length);
+        if (outcome.kind === 'ok' || outcome.kind === 'fallback') {
+          this.opts.self?.remoteStorageMetadata.inc({ ...this.metricLabels, outcome: 'sent' }, chunk.length);
+          break;
+        }
+        if (outcome.kind === 'drop' || !this.running || Date.now() + backoff > deadline) {
+          this.opts.self?.remoteStorageMetadata.inc({ ...this.metricLabels, outcome: 'failed' }, chunk.length);
+          this.opts.logger.debug({ remote: this.opts.config.name }, `remote-write metadata request failed: ${outcome.kind === 'drop' || outcome.kind === 'retry' ? outcome.why : ''}`);
+          return;
+        }
+        this.opts.self?.remoteStorageMetadata.inc({ ...this.metricLabels, outcome: 'retried' }, chunk.length);
+        await new Promise((r) => setTimeout(r, outcome.afterMs ?? backoff).unref());
+        backoff = Math.min(backoff * 2, q.maxBackoffMs);
+      }
+    }
+  }
+
+  private attempt(batch: WireSeries[], samples: number): Promise<Outcome> {
     const v2 = this.protocol === '2.0';
     const raw = v2 ? encodeRequestV2(batch, (s) => this.metadataOf(s)) : encodeWriteRequestV1(batch);
+    return this.post(raw, v2, samples);
+  }
+
+  /** One POST of an encoded request; classifies the answer (Prometheus's recoverable-error rules). */
+  private async post(raw: Buffer, v2: boolean, samples: number): Promise<Outcome> {
+    const c = this.opts.config;
     const headers: Record<string, string> = {
       ...c.headers,
       'content-encoding': 'snappy',
@@ -298,8 +355,7 @@ export class RemoteWriteQueue {
     for (let i = 0; i < s.labels.length; i += 2) if (s.labels[i] === '__name__') name = s.labels[i + 1] as string;
     const md = this.opts.store.metadata(name) ?? this.opts.store.metadata(name.replace(/_(bucket|sum|count)$/, ''));
     if (md === undefined) return undefined;
-    const type = { counter: 1, gauge: 2, histogram: 3, summary: 5, untyped: 0 }[md.type];
-    return { type, family: '', help: md.help, unit: md.unit ?? '' };
+    return { type: METRIC_TYPE_NUMBER[md.type], family: '', help: md.help, unit: md.unit ?? '' };
   }
 
   private count(outcome: string, reason: string, samples: number): void {
@@ -329,6 +385,9 @@ export class RemoteWriteQueue {
     });
   }
 }
+
+/** MetricMetadata.MetricType (1.0) and Metadata.MetricType (2.0) share these numbers (proto/). */
+const METRIC_TYPE_NUMBER: Readonly<Record<MetricType, number>> = { untyped: 0, counter: 1, gauge: 2, histogram: 3, summary: 5 };
 
 /** `Retry-After` in seconds or as an HTTP date (Prometheus `retryAfterDuration`). */
 function retryAfter(h: string | string[] | undefined): { afterMs?: number } {

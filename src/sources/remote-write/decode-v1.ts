@@ -34,12 +34,20 @@ export function decodeWriteRequestV1(buf: Uint8Array): WireRequest {
 
 function timeSeries(r: Reader, end: number): WireSeries {
   const s = emptySeries();
+  /** Byte range of the label fields while they are contiguous; `labelsFrom` -1 when none yet, -2 when split. */
+  let labelsFrom = -1;
+  let labelsTo = -1;
   while (r.pos < end) {
+    const at = r.pos;
     const tag = r.uint32();
     const field = tag >>> 3;
     const wt = tag & 7;
-    if (field === 1 && wt === WIRE_LEN) label(r, lengthEnd(r), s.labels);
-    else if (field === 2 && wt === WIRE_LEN) sample(r, lengthEnd(r), s);
+    if (field === 1 && wt === WIRE_LEN) {
+      if (labelsFrom === -1) labelsFrom = at;
+      else if (labelsTo !== at) labelsFrom = -2;
+      label(r, lengthEnd(r), s.labels);
+      labelsTo = r.pos;
+    } else if (field === 2 && wt === WIRE_LEN) sample(r, lengthEnd(r), s);
     else if (field === 3 && wt === WIRE_LEN) {
       r.pos = lengthEnd(r);
       s.exemplars++;
@@ -49,7 +57,12 @@ function timeSeries(r: Reader, end: number): WireSeries {
     } else skip(r, tag);
   }
   expectEnd(r, end);
+  if (labelsFrom >= 0) s.labelKey = latin1(r.buf, labelsFrom, labelsTo);
   return s;
+}
+
+function latin1(buf: Uint8Array, from: number, to: number): string {
+  return (Buffer.isBuffer(buf) ? buf : Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength)).toString('latin1', from, to);
 }
 
 function label(r: Reader, end: number, out: string[]): void {

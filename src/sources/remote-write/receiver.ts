@@ -64,9 +64,17 @@ export interface RemoteWriteReceiverOptions {
   readonly onCommit?: (source: string, timestampMs: number) => void;
 }
 
-/** Receives decoded remote-write requests into the store. Stateless between requests apart from the config. */
+/**
+ * Receives decoded remote-write requests into the store. Between requests it keeps only the config and a cache:
+ * 1.0 label bytes (`WireSeries.labelKey`) → the series' ref, filled after a commit, so that a sender's series
+ * seen before skip decoding checks, label-set building and the store's label lookup (the receive hot path:
+ * senders repeat the same series every request). The cache is emptied whenever the store removed any series
+ * (`seriesRemovals`; refs are never reused) and when it outgrows `max_series`.
+ */
 export class RemoteWriteReceiver {
   private config: RemoteWriteReceiverConfig;
+  private readonly refs = new Map<string, SeriesRef>();
+  private refsRemovals = -1;
 
   constructor(private readonly opts: RemoteWriteReceiverOptions) {
     this.config = opts.config;
@@ -128,12 +136,28 @@ export class RemoteWriteReceiver {
       throw new RemoteWriteInvalidError('too_many_series', `request has ${wire.series.length} series, more than the limit of ${this.config.maxSeriesPerRequest} (remote_write_receiver.max_series_per_request)`);
     }
     const store = this.opts.store;
+    if (this.refsRemovals !== store.seriesRemovals || this.refs.size > this.config.maxSeries) {
+      this.refs.clear();
+      this.refsRemovals = store.seriesRemovals;
+    }
     const app = store.appender(REMOTE_WRITE_SOURCE);
     let written = 0;
     let newestT = -Infinity;
+    /** New cache entries, added only once the transaction committed (a rolled-back series has no ref). */
+    const learned: [string, SeriesRef][] = [];
     try {
       for (const md of wire.metadata) this.setMetadata(app, md.family, md);
       for (const s of wire.series) {
+        const known = s.labelKey === undefined || s.histograms > 0 ? undefined : this.refs.get(s.labelKey);
+        if (known !== undefined) {
+          const n = this.appendKnown(app, known, s);
+          if (n >= 0) {
+            written += n;
+            const last = s.timestamps[s.timestamps.length - 1];
+            if (last !== undefined && last > newestT) newestT = last;
+            continue;
+          }
+        }
         const labels = labelSetOf(s);
         if (s.histograms > 0) {
           this.opts.self?.remoteWriteHistogramsRefused.inc(s.histograms);
@@ -154,6 +178,7 @@ export class RemoteWriteReceiver {
           written++;
           if (t > newestT) newestT = t;
         }
+        if (s.labelKey !== undefined && typeof ref === 'number') learned.push([s.labelKey, ref]);
       }
     } catch (e) {
       app.rollback();
@@ -161,7 +186,31 @@ export class RemoteWriteReceiver {
     }
     // Throws only for metadata another source committed meanwhile (nothing written): a 500, the sender retries.
     app.commit();
+    for (const [key, ref] of learned) this.refs.set(key, ref);
     return { written, newestT };
+  }
+
+  /**
+   * Appends the samples of a series known by its label bytes. Returns the samples written, or -1 when any sample
+   * is not plainly appendable (out of order, a resent duplicate…) before anything of the series was appended: the
+   * caller then takes the full path, which has the labels for its checks and messages. Timestamps of a wire series
+   * must increase, so checking them first leaves nothing half-appended.
+   */
+  private appendKnown(app: Appender, ref: SeriesRef, s: WireSeries): number {
+    const n = s.timestamps.length;
+    for (let i = 1; i < n; i++) if (!((s.timestamps[i] as number) > (s.timestamps[i - 1] as number))) return -1;
+    for (let i = 0; i < n; i++) {
+      const t = s.timestamps[i] as number;
+      try {
+        if (s.stale[i] as boolean) app.appendStale(ref, t);
+        else app.append(ref, t, s.values[i] as number);
+      } catch (e) {
+        if (!(e instanceof BridgeError)) throw e;
+        if (i === 0) return -1;
+        throw new RemoteWriteInvalidError(storeReason(e), `series ${labelSetOf(s).toString()}: ${e.message}`, { cause: e });
+      }
+    }
+    return n;
   }
 
   /** A resent sample: equal to the stored newest one of the series (timestamp and value, or both staleness markers). */

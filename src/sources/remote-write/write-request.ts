@@ -42,6 +42,12 @@ export interface WireSeries {
   exemplars: number;
   /** 2.0 only: the series' metadata, when the sender set a type, help or unit. */
   metadata: WireMetadata | undefined;
+  /**
+   * 1.0 only: the series' label fields exactly as encoded (their bytes as a latin1 string) when they are contiguous
+   * on the wire (every known encoder writes labels first), else undefined. Equal keys mean equal label lists, so
+   * the receiver caches the validated series by it and skips label checks and lookups for series it knows.
+   */
+  labelKey?: string | undefined;
 }
 
 /** A decoded request. */
@@ -53,5 +59,5 @@ export interface WireRequest {
 
 /** A fresh, empty series. */
 export function emptySeries(): WireSeries {
-  return { labels: [], timestamps: [], values: [], stale: [], histograms: 0, exemplars: 0, metadata: undefined };
+  return { labels: [], timestamps: [], values: [], stale: [], histograms: 0, exemplars: 0, metadata: undefined, labelKey: undefined };
 }

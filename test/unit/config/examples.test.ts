@@ -15,6 +15,8 @@ describe('examples/config.yml', () => {
     expect(c.flink.basicAuth).toEqual({ username: 'monitoring', password: 'change-me' });
     expect(c.flink.tls?.ca).toContain('BEGIN CERTIFICATE');
     expect(configWarnings(c)).toEqual([]);
+    expect(c.alerting.alertmanagers[0]?.urls).toEqual(['http://alertmanager-1:9093/api/v2/alerts', 'http://alertmanager-2:9093/api/v2/alerts']);
+    expect(c.alerting.webhooks[0]?.name).toBe('flink-oncall');
   });
 
   it('mentions every key the schema accepts', () => {
@@ -27,8 +29,12 @@ describe('examples/config.yml', () => {
       'authorization', 'type', 'credentials', 'credentials_file',
       'tls_config', 'ca_file', 'cert_file', 'key_file', 'server_name', 'insecure_skip_verify',
       'query', 'max_samples', 'lookback_delta', 'promql', 'compat',
+      'alerting', 'resend_delay', 'notification_queue_capacity', 'notification_batch_size', 'min_backoff', 'max_backoff',
+      'alert_relabel_configs', 'alertmanagers', 'static_configs', 'targets', 'scheme', 'path_prefix', 'api_version',
+      'headers', 'webhooks', 'url', 'name', 'send_resolved', 'max_alerts', 'repeat_interval',
     ];
-    for (const key of keys) expect(text, key).toMatch(new RegExp(`^\\s*#?\\s*${key}:`, 'm'));
+    // a key may open a list item (`- targets: [...]`)
+    for (const key of keys) expect(text, key).toMatch(new RegExp(`^\\s*#?\\s*(?:-\\s+)?${key}:`, 'm'));
   });
 });
 

@@ -24,6 +24,18 @@ function errorOf(yaml: string, name = 'config.yml'): string {
 
 const parse = (yaml: string): BridgeConfig => parseConfig(yaml, 'config.yml', { baseDir: tmp });
 
+// Prometheus's --rules.alert.resend-delay, --alertmanager.notification-queue-capacity and -batch-size defaults
+const alertingDefaults = {
+  resendDelayMs: 60_000,
+  queueCapacity: 10_000,
+  batchSize: 256,
+  minBackoffMs: 500,
+  maxBackoffMs: 60_000,
+  alertRelabelConfigs: [],
+  alertmanagers: [],
+  webhooks: [],
+};
+
 describe('defaults', () => {
   const expected = {
     global: {
@@ -68,6 +80,7 @@ describe('defaults', () => {
     remoteWrite: [],
     // Prometheus 3.16's --query.* defaults
     query: { timeoutMs: 120_000, maxSamples: 50_000_000, lookbackDeltaMs: 300_000, compat: '3' },
+    alerting: alertingDefaults,
   };
 
   it('defaultConfig() is the built-in defaults', () => {
@@ -161,6 +174,7 @@ remote_write_receiver:
       remoteWriteReceiver: { enabled: true, maxRequestBytes: 1000, maxDecodedBytes: 2000, maxSeriesPerRequest: 10, maxSeries: 20 },
       remoteWrite: [],
       query: { timeoutMs: 120_000, maxSamples: 50_000_000, lookbackDeltaMs: 300_000, compat: '3' },
+      alerting: alertingDefaults,
     });
   });
 
@@ -188,7 +202,7 @@ remote_write_receiver:
 describe('unknown keys', () => {
   it.each([
     ['top level', 'foo: 1\n', 'config.yml:1:1: foo: unknown key'],
-    ['a future section', 'global: {}\nalerting: {resend_delay: 1m}\n', 'config.yml:2:1: alerting: unknown key'],
+    ['a future section', 'global: {}\ntracing: {endpoint: x}\n', 'config.yml:2:1: tracing: unknown key'],
     ['global', 'global:\n  poll_interval: 15s\n  scrape_interval: 15s\n', 'config.yml:3:3: global.scrape_interval: unknown key'],
     ['flink', 'flink:\n  foo: 1\n', 'config.yml:2:3: flink.foo: unknown key'],
     ['flink.basic_auth', 'flink:\n  basic_auth:\n    username: u\n    pasword: p\n', 'config.yml:4:5: flink.basic_auth.pasword: unknown key'],

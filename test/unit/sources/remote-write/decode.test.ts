@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import protobuf from 'protobufjs/minimal.js';
 import { RemoteWriteDecodeError } from '../../../../src/errors.js';
 import { decodeWriteRequestV1 } from '../../../../src/sources/remote-write/decode-v1.js';
 import { decodeWriteRequestV2 } from '../../../../src/sources/remote-write/decode-v2.js';
@@ -129,3 +130,24 @@ function doubleLE(v: number): number[] {
   b.writeDoubleLE(v);
   return [...b];
 }
+
+describe('1.0 label keys (the receiver cache key)', () => {
+  const series = (labels: [string, string][], t: number) => ({ labels, samples: [{ t, v: t }] });
+  it('equal label bytes give equal keys whatever the samples; other labels other keys', () => {
+    const a = decodeWriteRequestV1(encodeV1([series([['__name__', 'up'], ['job', 'a']], 1), series([['__name__', 'up'], ['job', 'b']], 1)])).series;
+    const b = decodeWriteRequestV1(encodeV1([series([['__name__', 'up'], ['job', 'a']], 99)])).series;
+    expect(a[0]?.labelKey).toBeDefined();
+    expect(a[0]?.labelKey).toBe(b[0]?.labelKey);
+    expect(a[1]?.labelKey).not.toBe(a[0]?.labelKey);
+  });
+
+  it('no key when a sample field splits the label fields (the cache is then skipped)', () => {
+    const label = (n: string, v: string) => protobuf.Writer.create().uint32(10).string(n).uint32(18).string(v).finish();
+    const sample = protobuf.Writer.create().uint32(9).double(1).uint32(16).int64(5).finish();
+    const ts = protobuf.Writer.create().uint32(10).bytes(label('__name__', 'up')).uint32(18).bytes(sample).uint32(10).bytes(label('job', 'a')).finish();
+    const req = protobuf.Writer.create().uint32(10).bytes(ts).finish();
+    const [s] = decodeWriteRequestV1(req).series;
+    expect(s?.labels).toEqual(['__name__', 'up', 'job', 'a']);
+    expect(s?.labelKey).toBeUndefined();
+  });
+});

@@ -131,6 +131,40 @@ describe('RemoteWriteReceiver', () => {
     if (v === '2.0') expect(r.headers['X-Prometheus-Remote-Write-Samples-Written']).toBe('0');
   });
 
+  describe('series known from an earlier request (the label-bytes cache)', () => {
+    it('a rolled-back request teaches nothing: its new series is written whole by the next request', () => {
+      const { store, send } = setup();
+      const fresh = (t: number): TestSeries => ({ labels: [['__name__', 'fresh'], ['k', 'v']], samples: [{ t, v: t }] });
+      expect(send([fresh(T), up(1, T), up(2, T - 1)]).status).toBe(400); // up out of order within the request
+      expect(store.get(labelSet('fresh', { k: 'v' }))).toBeUndefined();
+      expect(send([fresh(T)]).status).toBe(204);
+      expect(send([fresh(T + 1)]).status).toBe(204);
+      expect(store.get(labelSet('fresh', { k: 'v' }))?.length).toBe(2);
+    });
+
+    it('a known series with non-increasing timestamps in one request gets the same 400 naming it', () => {
+      const { send } = setup();
+      expect(send([up(1, T)]).status).toBe(204);
+      const r = send([{ labels: [['__name__', 'up'], ['job', 'a']], samples: [{ t: T + 20, v: 1 }, { t: T + 10, v: 2 }] }]);
+      expect(r.status).toBe(400);
+      expect(r.body).toMatch(/series up\{job="a"\}: out of order sample/);
+    });
+
+    it('after the store removed series (GC), a re-created series is written under its new ref', () => {
+      const { store, send } = setup();
+      expect(send([up(1, T)]).status).toBe(204);
+      const firstRef = store.get(labelSet('up', { job: 'a' }))?.id;
+      expect(send([{ labels: [['__name__', 'up'], ['job', 'a']], samples: [{ t: T + 1, v: 0, stale: true }] }]).status).toBe(204);
+      expect(store.collectGarbage(T + 10 * 3_600_000)).toBe(1); // only a staleness marker left after retention: removed
+      expect(store.get(labelSet('up', { job: 'a' }))).toBeUndefined();
+      expect(send([up(7, T + 10 * 3_600_000)]).status).toBe(204);
+      const again = store.get(labelSet('up', { job: 'a' }));
+      expect(again?.lastValue).toBe(7);
+      expect(again?.id).not.toBe(firstRef);
+      expect(store.rejected.unknown_ref).toBe(0);
+    });
+  });
+
   it('limits: series per request (400), series in total (400, nothing of the request written)', () => {
     const { store, send } = setup({ maxSeriesPerRequest: 3, maxSeries: 4 });
     const many = (n: number, t: number) => Array.from({ length: n }, (_, i) => up(i, t, [['i', String(i)]]));

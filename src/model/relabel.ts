@@ -1,5 +1,5 @@
 /**
- * `write_relabel_configs`: Prometheus's relabelling (`model/relabel/relabel.go`, v0.316.0) over label records.
+ * Prometheus's relabelling (`write_relabel_configs`, `alert_relabel_configs`) (`model/relabel/relabel.go`, v0.316.0) over label records.
  * Regexes are RE2 (re2js), fully anchored as Prometheus does (`^(?s:regex)$`); replacements expand like Go's
  * `Regexp.ExpandString` (`$1`, `${1}`, `${name}`; `$1x` is the group named `1x`, i.e. empty; `$$` is `$`).
  *

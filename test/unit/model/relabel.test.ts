@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { RELABEL_DEFAULTS, compileRelabel, relabel, type RelabelConfig } from '../../../../src/sinks/remote-write/relabel.js';
+import { RELABEL_DEFAULTS, compileRelabel, relabel, type RelabelConfig } from '../../../src/model/relabel.js';
 
 const rule = (r: Partial<RelabelConfig>): RelabelConfig => ({
   sourceLabels: [],
