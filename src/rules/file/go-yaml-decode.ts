@@ -31,6 +31,9 @@ export interface NodePos {
 export type GoStruct = { readonly [key: string]: GoValue | undefined };
 export type GoValue = string | number | NodePos | ReadonlyMap<string, string> | readonly GoValue[] | GoStruct;
 
+/** Key of a decoded struct's own position (its mapping's start); no YAML key can be this. */
+export const STRUCT_POS = '\u0000pos';
+
 /** A yaml.v3 `fail`: aborts the whole decode with this message (no line), like a duration error. */
 export class GoYamlFail extends Error {}
 
@@ -253,6 +256,8 @@ class Decoder {
     out: Record<string, GoValue | undefined>,
     merged: Set<string> | undefined,
   ): GoStruct {
+    // Where the mapping starts (not a Go field; read by the loader for the contract's positions).
+    if (out[STRUCT_POS] === undefined) out[STRUCT_POS] = this.pos(node);
     let mergeNode: YamlNode | undefined;
     for (const p of node.items) {
       if (!isPair(p)) continue;
@@ -365,7 +370,8 @@ function propsStart(text: string, offset: number): number {
   let start = offset;
   for (;;) {
     let j = start;
-    while (j > 0 && (text[j - 1] === ' ' || text[j - 1] === '\t')) j--;
+    // Properties may stand on the line before their node (`- &a\n  name: g`).
+    while (j > 0 && (text[j - 1] === ' ' || text[j - 1] === '\t' || text[j - 1] === '\n' || text[j - 1] === '\r')) j--;
     let k = j;
     while (k > 0 && !/\s/.test(text[k - 1] as string)) k--;
     const word = text.slice(k, j);

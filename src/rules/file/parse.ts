@@ -3,14 +3,14 @@
  * keys (yaml.v3 `KnownFields`), the same checks in the same order and the same wording, so `check rules` can print
  * what promtool prints and the rule manager can log `file:line:col` errors.
  */
-import { isAlias, isNode, LineCounter, parseAllDocuments, visit } from 'yaml';
+import { isAlias, isNode, isScalar, LineCounter, parseAllDocuments, visit } from 'yaml';
 import type { Document } from 'yaml';
 import { BridgeError } from '../../errors.js';
 import { parseExpr } from '../../promql/parser/index.js';
 import type { ParseOptions } from '../../promql/parser/index.js';
 import type { LabelRecord } from '../../model/labels.js';
 import type { RuleGroupSpec, RuleSpec, TemplateExpander } from '../types.js';
-import { decodeGoYaml, GoYamlFail } from './go-yaml-decode.js';
+import { decodeGoYaml, GoYamlFail, STRUCT_POS } from './go-yaml-decode.js';
 import type { GoStruct, GoType, NodePos } from './go-yaml-decode.js';
 import { goQuote } from './go-duration.js';
 
@@ -43,7 +43,10 @@ export interface ParsedGroup {
   readonly limit: number;
   readonly labels: ReadonlyMap<string, string>;
   readonly rules: readonly ParsedRule[];
+  /** rulefmt's position for group messages: 0:0 (see toGroups). */
   readonly pos: NodePos;
+  /** Where the group's mapping starts. */
+  readonly specPos: NodePos;
 }
 
 /** What parsing one file gives: the groups when there are no issues. Never throws. */
@@ -137,22 +140,11 @@ export function parseRuleFileContent(content: Uint8Array | string, opts: RuleFil
   }
   if (!Array.isArray(docs)) docs = [];
   const first = docs[0];
-  if (first !== undefined && first.errors.length > 0) {
+  {
     // Go's decoder fails the first Decode, its second Decode fails again (hence the warning), and the node
     // Unmarshal fails the same way: one syntax error, printed twice.
-    const e = first.errors[0] as { message: string; pos: [number, number] };
-    const at = lineCounter.linePos(Math.min(Math.max(e.pos[0], 0), text.length));
-    const t = `yaml: line ${at.line}: ${firstLine(e.message)}`;
-    const issue: RuleFileIssue = { text: t, line: at.line, column: at.col, detail: t };
-    return { groups: [], issues: [issue, issue], warnings: [MULTI_DOC_WARNING] };
-  }
-  if (first !== undefined) {
-    // yaml.v3's parser refuses an alias to an anchor not defined before it, like a syntax error.
-    const unknown = firstUnknownAlias(first);
-    if (unknown !== undefined) {
-      const t = `yaml: unknown anchor '${unknown}' referenced`;
-      return { groups: [], issues: [plainIssue(t), plainIssue(t)], warnings: [MULTI_DOC_WARNING] };
-    }
+    const problem = syntaxProblem(text, first, docs[1], lineCounter);
+    if (problem !== undefined) return { groups: [], issues: [problem, problem], warnings: [MULTI_DOC_WARNING] };
   }
   if (docs.length > 1) warnings.push(MULTI_DOC_WARNING);
   if (first === undefined) return { groups: [], issues: [], warnings };
@@ -181,22 +173,115 @@ export function parseRuleFileContent(content: Uint8Array | string, opts: RuleFil
   return { groups: validation.length > 0 ? [] : groups, issues: validation, warnings };
 }
 
-/** The name of the first alias (in document order) whose anchor is not defined before it, if any. */
-function firstUnknownAlias(doc: Document.Parsed): string | undefined {
+/**
+ * The first problem libyaml / yaml.v3 would stop at in the first document, by position: the yaml package's own
+ * syntax errors, plus what it accepts but libyaml does not — a tab in a line's indentation in block context
+ * (`found character that cannot start any token`), anchor names outside `[0-9A-Za-z_-]`, and an alias whose
+ * anchor is not defined before it (yaml.v3's parser: `unknown anchor 'x' referenced`).
+ */
+function syntaxProblem(text: string, doc: Document.Parsed | undefined, next: Document.Parsed | undefined, lineCounter: LineCounter): RuleFileIssue | undefined {
+  const found: { offset: number; issue: RuleFileIssue }[] = [];
+  const at = (offset: number): { line: number; col: number } => lineCounter.linePos(Math.min(Math.max(offset, 0), text.length));
+  // yaml.v3 prints `line N: ` for scanner and parser errors except on the first line (libyaml's 0-based mark).
+  const located = (offset: number, message: string): RuleFileIssue => {
+    const p = at(offset);
+    const t = p.line > 1 ? `yaml: line ${p.line}: ${message}` : `yaml: ${message}`;
+    return { text: t, line: p.line, column: p.col, detail: t };
+  };
+  const e = doc?.errors[0] as { message: string; pos: [number, number] } | undefined;
+  if (e !== undefined) {
+    const p = at(e.pos[0]);
+    const t = `yaml: line ${p.line}: ${firstLine(e.message)}`;
+    found.push({ offset: e.pos[0], issue: { text: t, line: p.line, column: p.col, detail: t } });
+  }
+
+  // Ranges where a line's leading whitespace is content, not indentation: quoted, block and multi-line plain
+  // scalars, and flow collections.
+  const inside: [number, number][] = [];
   const defined = new Set<string>();
-  let unknown: string | undefined;
-  visit(doc, (_key, node) => {
+  let aliasProblem: { offset: number; issue: RuleFileIssue } | undefined;
+  const badName = (off: number): { offset: number; issue: RuleFileIssue } => ({
+    offset: off,
+    issue: located(off, 'did not find expected alphabetic or numeric character'),
+  });
+  if (doc !== undefined) visit(doc, (_key, node) => {
+    if (!isNode(node)) return undefined;
+    const range = node.range;
     if (isAlias(node)) {
-      if (!defined.has(node.source)) {
-        unknown = node.source;
-        return visit.BREAK;
+      if (aliasProblem === undefined) {
+        const off = range?.[0] ?? 0;
+        const name = libyamlAnchorName(node.source);
+        if (name === undefined) aliasProblem = badName(off);
+        else if (!defined.has(name)) {
+          const t = `yaml: unknown anchor '${name}' referenced`;
+          aliasProblem = { offset: off, issue: { text: t, line: 0, column: 0, detail: t } };
+        }
       }
-    } else if (isNode(node) && typeof node.anchor === 'string' && node.anchor !== '') {
-      defined.add(node.anchor);
+      return undefined;
+    }
+    if (typeof node.anchor === 'string' && node.anchor !== '') {
+      const name = libyamlAnchorName(node.anchor);
+      if (aliasProblem === undefined && name === undefined) aliasProblem = badName(propsOffset(text, range?.[0] ?? 0));
+      defined.add(name ?? node.anchor);
+    }
+    if (range !== undefined && range !== null) {
+      const multiLine = text.slice(range[0], range[1]).includes('\n');
+      const flow = (node as { flow?: boolean }).flow === true;
+      if (multiLine && ((isScalar(node) && node.type !== 'PLAIN') || (isScalar(node) && node.type === 'PLAIN') || flow)) {
+        inside.push([range[0], range[1]]);
+      }
     }
     return undefined;
   });
-  return unknown;
+  if (aliasProblem !== undefined) found.push(aliasProblem);
+
+  const end = next?.range[0] ?? text.length;
+  for (let lineStart = 0; lineStart < end; ) {
+    const nl = text.indexOf('\n', lineStart);
+    const lineEnd = nl === -1 ? text.length : nl;
+    if (!inside.some(([a, b]) => a < lineStart && lineStart < b)) {
+      let i = lineStart;
+      while (i < lineEnd && (text[i] === ' ' || text[i] === '\t')) {
+        if (text[i] === '\t') {
+          found.push({ offset: i, issue: located(i, 'found character that cannot start any token') });
+          break;
+        }
+        i++;
+      }
+      if (i < lineEnd && text[i] === '\t') break;
+    }
+    if (nl === -1) break;
+    lineStart = nl + 1;
+  }
+
+  found.sort((a, b) => a.offset - b.offset);
+  return found[0]?.issue;
+}
+
+/**
+ * The anchor name libyaml scans from what the yaml package read as one: the longest `[0-9A-Za-z_-]` prefix, which
+ * must be followed by nothing or one of `?:,]}%@\``; undefined when libyaml stops with an error there.
+ */
+function libyamlAnchorName(name: string): string | undefined {
+  const m = /^[0-9A-Za-z_-]+/.exec(name);
+  if (m === null) return undefined;
+  const next = name[m[0].length];
+  return next === undefined || '?:,]}%@`'.includes(next) ? m[0] : undefined;
+}
+
+/** Walks back from a node's value over `&anchor` / `!tag` properties to where libyaml's node starts. */
+function propsOffset(text: string, offset: number): number {
+  let start = offset;
+  for (;;) {
+    let j = start;
+    // Properties may stand on the line before their node (`- &a\n  name: g`).
+    while (j > 0 && (text[j - 1] === ' ' || text[j - 1] === '\t' || text[j - 1] === '\n' || text[j - 1] === '\r')) j--;
+    let k = j;
+    while (k > 0 && !/\s/.test(text[k - 1] as string)) k--;
+    const word = text.slice(k, j);
+    if (k < j && (word.startsWith('&') || word.startsWith('!'))) start = k;
+    else return start;
+  }
 }
 
 function plainIssue(text: string): RuleFileIssue {
@@ -229,7 +314,9 @@ function toGroups(strict: GoStruct, node: GoStruct): ParsedGroup[] {
       queryOffsetMs: g['query_offset'] as number | undefined,
       limit: (g['limit'] as number | undefined) ?? 0,
       labels: (g['labels'] as ReadonlyMap<string, string> | undefined) ?? new Map(),
+      // rulefmt's messages use the never-filled embedded yaml.Node (0:0); the contract gets the real position.
       pos: (gn['node'] as NodePos | undefined) ?? ZERO,
+      specPos: (g[STRUCT_POS] as NodePos | undefined) ?? ZERO,
       rules: rules.map((r, i) => {
         const n = rn[i] ?? {};
         return {
@@ -368,7 +455,7 @@ export function toGroupSpecs(groups: readonly ParsedGroup[], file: string): Rule
     queryOffsetMs: g.queryOffsetMs,
     limit: g.limit,
     labels: record(g.labels),
-    pos: g.pos,
+    pos: g.specPos,
     rules: g.rules.map((r): RuleSpec =>
       r.alert !== ''
         ? {

@@ -277,6 +277,9 @@ describe('toGroupSpecs: the contract shapes', () => {
     expect(r.issues).toEqual([]);
     const specs = toGroupSpecs(r.groups, '/etc/rules.yml');
     expect(specs[0]).toMatchObject({ name: 'g', file: '/etc/rules.yml', intervalMs: 30_000, queryOffsetMs: 0, limit: 5, labels: { team: 't' } });
+    // The group's mapping starts at its first key (rulefmt's own messages say 0:0 for groups).
+    expect(specs[0]?.pos).toEqual({ line: 2, column: 3 });
+    expect(specs[1]?.pos).toEqual({ line: 16, column: 3 });
     expect(specs[0]?.rules[0]).toEqual({ kind: 'recording', record: 'r', expr: 'up', labels: { a: '1', b: '2' }, pos: { line: 8, column: 13 } });
     expect(specs[0]?.rules[1]).toMatchObject({ kind: 'alerting', alert: 'A', expr: 'up > 0', forMs: 60_000, keepFiringForMs: 10_000, annotations: { s: '{{ $value }}' } });
     // Prometheus uses the global interval for 0 and an absent interval alike; an absent query_offset stays unset.
