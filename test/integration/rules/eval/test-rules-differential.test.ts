@@ -127,6 +127,16 @@ describe('test rules: ours vs promtool 3.16', () => {
     expect(await ours(args, dir)).toEqual(want);
   });
 
+  // Our own fixtures (test/fixtures/rules/unit-tests/): the state machine, keep_firing_for, templates with external
+  // labels and URL, group labels, query_offset, limit, rule order; one passing file, one failing in every way.
+  const FIXTURES = join(import.meta.dirname, '..', '..', '..', 'fixtures', 'rules', 'unit-tests');
+  for (const f of readdirSync(FIXTURES).filter((x) => x.endsWith('-test.yml')).sort()) {
+    it(`fixture ${f}: same exit code and output`, async () => {
+      const want = promtool(bin, [f], FIXTURES);
+      expect(await ours([f], FIXTURES)).toEqual(want);
+    });
+  }
+
   it('several files in one run: same output and exit code', async () => {
     const files = testFiles.filter((f) => KNOWN_WORDING_DIFFERENCES[f] === undefined && KNOWN_VERDICT_DIFFERENCES[f] === undefined);
     expect(await ours(files, dir)).toEqual(promtool(bin, files, dir));
