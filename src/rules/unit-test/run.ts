@@ -87,7 +87,7 @@ async function ruleUnitTest(filename: string, opts: TestRulesOptions, run: RE2JS
   let file: UnitTestFile;
   let ruleFiles: string[];
   try {
-    file = parseUnitTestFile(readFileSync(filename, 'utf8'), opts.ignoreUnknownFields ?? false);
+    file = parseUnitTestFile(readFileSync(filename, 'utf8'), false);
     ruleFiles = resolveAndGlob(dirname(filename), file.ruleFiles, io);
   } catch (e) {
     const ne = e as NodeJS.ErrnoException;

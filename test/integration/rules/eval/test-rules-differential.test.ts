@@ -2,11 +2,11 @@
  * `test rules` against the real promtool 3.16 (issue 9 §2): every unit-test file of the promtool conformance folder
  * (`../shared/conformance/promtool-3.16/`, files with a top-level `tests:`, run in place beside the rule files they
  * name, never copied) goes through promtool and through our CLI: same exit code, and the same standard output and
- * error unless the file is pinned below with the reason. Also promtool's own `--run` and `--ignore-unknown-fields`
+ * error unless the file is pinned below with the reason. Also our fixtures, the bundled rules' tests, and promtool's own `--run` and `--ignore-unknown-fields`
  * cases of `cmd/promtool/unittest_test.go`.
  */
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../../../src/cli.js';
@@ -134,6 +134,19 @@ describe('test rules: ours vs promtool 3.16', () => {
     it(`fixture ${f}: same exit code and output`, async () => {
       const want = promtool(bin, [f], FIXTURES);
       expect(await ours([f], FIXTURES)).toEqual(want);
+    });
+  }
+
+  // The bundled rules' unit tests (rules/tests/, issue 9 §4): same output as promtool 3.16, and 2.42 agrees on the
+  // verdict when it is installed.
+  const BUNDLED = join(import.meta.dirname, '..', '..', '..', '..', 'rules', 'tests');
+  const old = prometheusPeers().find((p) => p.line === '2.42');
+  for (const f of existsSync(BUNDLED) ? readdirSync(BUNDLED).filter((x) => /\.ya?ml$/.test(x)).sort() : []) {
+    it(`bundled ${f}: same output as promtool 3.16, passes${old?.ok === true ? ' (and under promtool 2.42)' : ''}`, async () => {
+      const want = promtool(bin, [f], BUNDLED);
+      expect(want.code).toBe(0);
+      expect(await ours([f], BUNDLED)).toEqual(want);
+      if (old?.ok === true) expect(promtool(old.peer.promtool, [f], BUNDLED).code).toBe(0);
     });
   }
 
