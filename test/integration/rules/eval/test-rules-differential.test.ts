@@ -6,7 +6,8 @@
  * cases of `cmd/promtool/unittest_test.go`.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../../../src/cli.js';
@@ -149,6 +150,20 @@ describe('test rules: ours vs promtool 3.16', () => {
       if (old?.ok === true) expect(promtool(old.peer.promtool, [f], BUNDLED).code).toBe(0);
     });
   }
+
+  it('--junit: the same JUnit XML as promtool (suites, cases, failures, an aborted file), timestamps aside', async () => {
+    const files = ['eval-test.yml', 'eval-failing-test.yml', 'bad-unknown-fields-test.yml', 'aliases-test.yml'];
+    const tmp = mkdtempSync(join(tmpdir(), 'fpb-junit-'));
+    try {
+      const wantCode = spawnSync(bin, ['test', `--junit=${join(tmp, 'pt.xml')}`, 'rules', ...files], { cwd: FIXTURES, timeout: 120_000 }).status;
+      const got = await ours([`--junit=${join(tmp, 'ours.xml')}`, ...files], FIXTURES);
+      expect(got.code).toBe(wantCode);
+      const norm = (f: string): string => readFileSync(join(tmp, f), 'utf8').replace(/timestamp="[^"]+"/g, 'timestamp="T"');
+      expect(norm('ours.xml')).toBe(norm('pt.xml'));
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  });
 
   it('several files in one run: same output and exit code', async () => {
     const files = testFiles.filter((f) => KNOWN_WORDING_DIFFERENCES[f] === undefined && KNOWN_VERDICT_DIFFERENCES[f] === undefined);
