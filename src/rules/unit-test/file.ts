@@ -211,7 +211,8 @@ function scalarTag(n: YamlNode & { value: unknown }): string {
 
 /** promtool's `parseTime`: a float of Unix seconds, or RFC 3339. */
 export function parseStartTime(s: string): number {
-  if (/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(s)) return Math.trunc(Number(s) * 1000);
+  // strconv.ParseFloat refuses out-of-range values (then RFC 3339 fails too).
+  if (/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(s) && Number.isFinite(Number(s))) return Math.trunc(Number(s) * 1000);
   const t = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/.test(s) ? Date.parse(s) : NaN;
   if (Number.isNaN(t)) throw new RuleTestFileError(`cannot parse ${JSON.stringify(s)} to a valid timestamp`);
   return t;
