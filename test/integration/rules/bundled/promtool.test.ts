@@ -79,7 +79,7 @@ for (const lookup of prometheusPeers()) {
 
     if (lookup.line !== '3.16') return;
 
-    describe('each alert has a test where it fires and one where it does not (mutations must fail)', () => {
+    describe.concurrent('each alert has a test where it fires and one where it does not (mutations must fail)', () => {
       const work = mkdtempSync(join(tmpdir(), 'fpb-bundled-mutants-'));
       afterAll(() => rmSync(work, { recursive: true, force: true }));
       const mutations = [
