@@ -102,7 +102,7 @@ describe(`bundled rule metric names in the sidecar's /metrics next to a real Fli
   });
 
   it('the rules read names beyond the allow-list (the check is not vacuous)', () => {
-    expect(EXPECTED.length).toBeGreaterThan(30);
+    expect(EXPECTED.length).toBeGreaterThanOrEqual(25);
   });
 
   it('every metric name the bundled rules read appears, unless allow-listed or event-only', async () => {
