@@ -132,17 +132,19 @@ export const RULE_NAME_ALLOW_LIST: readonly AllowListEntry[] = [
     name: 'flink_taskmanager_job_task_operator_pendingRecords',
     kind: 'pushed',
     source:
-      'FLIP-33 source metric pendingRecords (flink-metrics-core MetricNames.PENDING_RECORDS, registered by the Kafka source as the sum of ' +
-      'records-lag over its partitions: flink-connector-kafka KafkaSourceReaderMetrics) in the operator scope taskmanager.job.task.operator; ' +
-      'the reporter names it flink_ + scope + _ + name (reference/flink.md §2.5, §2.6, §3.1)',
+      'FLIP-33 source metric pendingRecords (MetricNames.PENDING_RECORDS), which the Kafka source sets lazily as the sum of its partitions\' ' +
+      'records-lag (apache/flink-connector-kafka source/metrics/KafkaSourceReaderMetrics.java, maybeAddRecordsLagMetric → ' +
+      'SourceReaderMetricGroup.setPendingRecordsGauge) in the operator scope taskmanager.job.task.operator; the reporter names it ' +
+      'flink_ + scope + _ + name (reference/flink.md §2.5, §2.6)',
     labels: OPERATOR_SCOPE_LABELS,
   },
   {
     name: 'flink_taskmanager_job_task_operator_KafkaSourceReader_KafkaConsumer_records_lag_max',
     kind: 'pushed',
     source:
-      'Kafka consumer metric records-lag-max registered by flink-connector-kafka KafkaSourceReaderMetrics under the groups KafkaSourceReader → ' +
-      'KafkaConsumer (register.consumer.metrics, default true), "-" → "_" by the reporter (reference/flink.md §2.6)',
+      'Kafka consumer metric records-lag-max, registered as a gauge under its Kafka name in the groups KafkaSourceReader → KafkaConsumer ' +
+      '(apache/flink-connector-kafka KafkaSourceReaderMetrics.registerKafkaConsumerMetrics; register.consumer.metrics, default true); ' +
+      'the reporter turns "-" into "_" (reference/flink.md §2.6)',
     labels: OPERATOR_SCOPE_LABELS,
   },
   {
