@@ -98,6 +98,11 @@ export function generateExpressions(compat: '2' | '3'): string[] {
   out.push('g and c_total', 'g or c_total', 'g unless c_total', 'g and on(job) c_total{i="0"}', 'g or on(job) c_total{i="0"}');
   out.push('g + on(i) group_left(job) c_total', 'c_total / ignoring(job) g', 'sum by (job) (g) * on(job) group_right c_total');
   out.push('g * on(job) c_total', '-g ^ 2', '-2 ^ 2', 'g offset 3m', 'g @ 300', 'absent(nonexistent{job="x"})', 'absent(g)');
+  // Modifiers on unparenthesised operands of a chain: they bind to their selector, the operators after them keep their
+  // precedence (test/regression/modifier-swallows-higher-precedence-operators.test.ts).
+  out.push('g + c_total offset 2m * 0', 'g - g @ 600 * 2 ^ 2', '-g offset 1m ^ 2', 'g > bool g offset 1m + 1');
+  out.push('g or g offset 2m and g @ 300 * 2', 'g * on(i) g offset 1m + 1', 'c_total offset 1m / 2 - g @ 600 % 3');
+  out.push('rate(c_total[5m]) offset 1m', 'g offset -1m ^ 2 ^ 0.5 + g');
   out.push('scalar(sum(g))', 'vector(time())', 'time() - timestamp(g)', 'label_replace(g, "x", "$1-${1}", "i", "(.*)")');
   out.push('label_join(g, "x", ",", "i", "job")', 'sort_desc(g)', 'day_of_month()', 'minute(g * 60)');
   out.push('histogram_quantile(0.9, rate(h_bucket[5m]))', 'histogram_quantile(0.5, sum by (le) (h_bucket))', 'histogram_quantile(0.99, h_bucket)');

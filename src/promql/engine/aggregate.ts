@@ -47,6 +47,21 @@ function groupingLabels(ls: LabelSet, grouping: readonly string[], without: bool
 }
 
 /**
+ * What one aggregation of a query has already worked out, reused at every step of a range query: the grouping key
+ * of each input label set and the output label set of each group. Input label sets are the store's (or the same
+ * derived instance at every step), so the keys are found by identity instead of rebuilt; output label sets stay
+ * the same instances from step to step, which lets the caches of operators above (binop.ts) hit too.
+ */
+export interface GroupingCache {
+  readonly keys: WeakMap<LabelSet, string>;
+  readonly labels: Map<string, LabelSet>;
+}
+
+export function newGroupingCache(): GroupingCache {
+  return { keys: new WeakMap(), labels: new Map() };
+}
+
+/**
  * `sum avg count min max group stddev stdvar quantile` of `vec` grouped by `grouping` (`without` inverts it), with
  * the library's kernels (../functions/aggregate-kernels.ts). `param` is φ for `quantile`. A group's output keeps
  * its name only if none of its inputs had the name's removal pending.
@@ -58,14 +73,18 @@ export function aggregate(
   without: boolean,
   param: number,
   semantics: PromSemantics,
+  cache: GroupingCache = newGroupingCache(),
 ): ESample[] {
   const sorted = [...grouping].sort();
   const groups = new Map<string, { labels: LabelSet; kernel: AggregateKernel; dropName: boolean }>();
   for (const s of vec) {
-    const key = groupingKey(s.labels, sorted, without);
+    let key = cache.keys.get(s.labels);
+    if (key === undefined) cache.keys.set(s.labels, (key = groupingKey(s.labels, sorted, without)));
     let g = groups.get(key);
     if (g === undefined) {
-      g = { labels: groupingLabels(s.labels, sorted, without), kernel: aggregateKernel(op, semantics, param), dropName: false };
+      let labels = cache.labels.get(key);
+      if (labels === undefined) cache.labels.set(key, (labels = groupingLabels(s.labels, sorted, without)));
+      g = { labels, kernel: aggregateKernel(op, semantics, param), dropName: false };
       groups.set(key, g);
     }
     if (s.dropName) g.dropName = true;

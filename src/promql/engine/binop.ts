@@ -3,6 +3,7 @@ import type { BinaryOp, VectorMatching } from '../ast.js';
 import { COMPARISON_OPS } from '../ast.js';
 import type { PromSemantics } from '../semantics.js';
 import { deleteLabels, goLabelsString, keepLabels, setLabel, signature, withoutName } from './labels.js';
+import type { LabelSet } from '../../model/labels.js';
 import type { ESample } from './types.js';
 
 /**
@@ -91,32 +92,53 @@ export function vectorScalarBinop(
   return out;
 }
 
-function sigs(vec: readonly ESample[], m: VectorMatching): string[] {
-  return vec.map((s) => signature(s.labels, m.on, m.labels));
+/**
+ * What one vector matching of a query has already worked out, reused at every step of a range query: the match
+ * signature of each label set, and the result label set of each (lhs, rhs) pair. Keyed by label-set identity: the
+ * store's sets, withoutName's and the aggregations' outputs are the same instances from step to step.
+ */
+export interface MatchCache {
+  readonly sigs: WeakMap<LabelSet, string>;
+  readonly results: WeakMap<LabelSet, WeakMap<LabelSet, LabelSet>>;
+}
+
+export function newMatchCache(): MatchCache {
+  return { sigs: new WeakMap(), results: new WeakMap() };
+}
+
+function sigs(vec: readonly ESample[], m: VectorMatching, cache: MatchCache): string[] {
+  const out = new Array<string>(vec.length);
+  for (let i = 0; i < vec.length; i++) {
+    const ls = (vec[i] as ESample).labels;
+    let sig = cache.sigs.get(ls);
+    if (sig === undefined) cache.sigs.set(ls, (sig = signature(ls, m.on, m.labels)));
+    out[i] = sig;
+  }
+  return out;
 }
 
 /** `and`: lhs samples whose match group exists on the right. */
-export function vectorAnd(lhs: readonly ESample[], rhs: readonly ESample[], m: VectorMatching): ESample[] {
+export function vectorAnd(lhs: readonly ESample[], rhs: readonly ESample[], m: VectorMatching, cache: MatchCache = newMatchCache()): ESample[] {
   if (lhs.length === 0 || rhs.length === 0) return [];
-  const right = new Set(sigs(rhs, m));
-  const ls = sigs(lhs, m);
+  const right = new Set(sigs(rhs, m, cache));
+  const ls = sigs(lhs, m, cache);
   return lhs.filter((_, i) => right.has(ls[i] as string));
 }
 
 /** `or`: all lhs samples, and the rhs samples whose match group is absent on the left. */
-export function vectorOr(lhs: readonly ESample[], rhs: readonly ESample[], m: VectorMatching): ESample[] {
+export function vectorOr(lhs: readonly ESample[], rhs: readonly ESample[], m: VectorMatching, cache: MatchCache = newMatchCache()): ESample[] {
   if (lhs.length === 0) return [...rhs];
   if (rhs.length === 0) return [...lhs];
-  const left = new Set(sigs(lhs, m));
-  const rs = sigs(rhs, m);
+  const left = new Set(sigs(lhs, m, cache));
+  const rs = sigs(rhs, m, cache);
   return [...lhs, ...rhs.filter((_, i) => !left.has(rs[i] as string))];
 }
 
 /** `unless`: lhs samples whose match group is absent on the right. */
-export function vectorUnless(lhs: readonly ESample[], rhs: readonly ESample[], m: VectorMatching): ESample[] {
+export function vectorUnless(lhs: readonly ESample[], rhs: readonly ESample[], m: VectorMatching, cache: MatchCache = newMatchCache()): ESample[] {
   if (lhs.length === 0 || rhs.length === 0) return [...lhs];
-  const right = new Set(sigs(rhs, m));
-  const ls = sigs(lhs, m);
+  const right = new Set(sigs(rhs, m, cache));
+  const ls = sigs(lhs, m, cache);
   return lhs.filter((_, i) => !right.has(ls[i] as string));
 }
 
@@ -134,6 +156,7 @@ export function vectorBinop(
   m: VectorMatching,
   returnBool: boolean,
   semantics: PromSemantics,
+  cache: MatchCache = newMatchCache(),
 ): ESample[] {
   let fillL = m.fillValues.lhs;
   let fillR = m.fillValues.rhs;
@@ -147,8 +170,8 @@ export function vectorBinop(
     [lhs, rhs] = [rhs, lhs];
     [fillL, fillR] = [fillR, fillL];
   }
-  const lsig = sigs(lhs, m);
-  const rsig = sigs(rhs, m);
+  const lsig = sigs(lhs, m, cache);
+  const rsig = sigs(rhs, m, cache);
 
   const rightBySig = new Map<string, ESample>();
   rhs.forEach((rs, i) => {
@@ -169,7 +192,6 @@ export function vectorBinop(
   const out: ESample[] = [];
   const matchedOne = new Set<string>();
   const matchedMany = new Map<string, Set<string>>();
-  const resultCache = new Map<string, ReturnType<typeof resultMetric>>();
 
   const doBinop = (ls: ESample, rs: ESample, sig: string): void => {
     let fl = ls.v;
@@ -177,12 +199,11 @@ export function vectorBinop(
     if (oneToMany) [fl, fr] = [fr, fl];
     let { v, keep } = elemBinop(op, fl, fr);
     if (returnBool) v = keep ? 1 : 0;
-    const cacheKey = `${ls.labels.key}\u0001${rs.labels.key}`;
-    let metric = resultCache.get(cacheKey);
-    if (metric === undefined) {
-      metric = resultMetric(ls, rs, op, m, semantics);
-      resultCache.set(cacheKey, metric);
-    }
+    // resultMetric depends on the pair's label sets only (op, matching and semantics are this call site's).
+    let byRight = cache.results.get(ls.labels);
+    if (byRight === undefined) cache.results.set(ls.labels, (byRight = new WeakMap()));
+    let metric = byRight.get(rs.labels);
+    if (metric === undefined) byRight.set(rs.labels, (metric = resultMetric(ls, rs, op, m, semantics)));
     if (m.card === 'one-to-one') {
       if (matchedOne.has(sig)) {
         throw new PromQLEvalError('multiple matches for labels: many-to-one matching must be explicit (group_left/group_right)');

@@ -6,8 +6,8 @@ import type { Aggregation, BinaryExpr, Call, Expr, MatrixSelector, Subquery, Vec
 import { exprType } from '../ast.js';
 import type { PromSemantics } from '../semantics.js';
 import { rangeIndexes } from '../semantics.js';
-import { aggregate, aggregateK, countValues } from './aggregate.js';
-import { scalarBinop, vectorAnd, vectorBinop, vectorOr, vectorScalarBinop, vectorUnless } from './binop.js';
+import { aggregate, aggregateK, countValues, newGroupingCache, type GroupingCache } from './aggregate.js';
+import { newMatchCache, scalarBinop, vectorAnd, vectorBinop, vectorOr, vectorScalarBinop, vectorUnless, type MatchCache } from './binop.js';
 import { evalDurationMs } from './durations.js';
 import type { FunctionLookup } from './function-table.js';
 import { histogramFraction, histogramQuantile, histogramQuantiles } from '../functions/histogram.js';
@@ -58,6 +58,23 @@ export class Evaluator {
   readonly warnings = new Set<string>();
   readonly infos = new Set<string>();
   private readonly selected = new Map<object, QueriedSeries[]>();
+  /** Metric names already checked for rate()/increase()'s "might not be a counter" info, by range argument. */
+  private readonly counterNamesChecked = new Map<object, Set<string>>();
+  /** Per aggregation and per vector matching of the query: label work reused across steps (aggregate.ts, binop.ts). */
+  private readonly groupingCaches = new Map<object, GroupingCache>();
+  private readonly matchCaches = new Map<object, MatchCache>();
+
+  private groupingCache(node: object): GroupingCache {
+    let c = this.groupingCaches.get(node);
+    if (c === undefined) this.groupingCaches.set(node, (c = newGroupingCache()));
+    return c;
+  }
+
+  private matchCache(node: object): MatchCache {
+    let c = this.matchCaches.get(node);
+    if (c === undefined) this.matchCaches.set(node, (c = newMatchCache()));
+    return c;
+  }
   private readonly subqueryMemo = new Map<object, Map<number, readonly ESample[]>>();
   /** Reused point buffers of range functions over selectors (Points may be longer than `n`). */
   private bufT = new Float64Array(1024);
@@ -257,16 +274,16 @@ export class Evaluator {
       if (m === null) throw new PromQLEvalError('binary operation between two vectors without matching');
       switch (e.op) {
         case 'and':
-          return { kind: 'vector', samples: vectorAnd(l.samples, r.samples, m) };
+          return { kind: 'vector', samples: vectorAnd(l.samples, r.samples, m, this.matchCache(e)) };
         case 'or':
-          return { kind: 'vector', samples: vectorOr(l.samples, r.samples, m) };
+          return { kind: 'vector', samples: vectorOr(l.samples, r.samples, m, this.matchCache(e)) };
         case 'unless':
-          return { kind: 'vector', samples: vectorUnless(l.samples, r.samples, m) };
+          return { kind: 'vector', samples: vectorUnless(l.samples, r.samples, m, this.matchCache(e)) };
         case '</':
         case '>/':
           throw new PromQLUnsupportedError(`the ${e.op} operator (native histograms)`);
         default:
-          return { kind: 'vector', samples: vectorBinop(e.op, l.samples, r.samples, m, e.bool, this.s.semantics) };
+          return { kind: 'vector', samples: vectorBinop(e.op, l.samples, r.samples, m, e.bool, this.s.semantics, this.matchCache(e)) };
       }
     }
     if (l.kind === 'vector' && r.kind === 'scalar') return { kind: 'vector', samples: vectorScalarBinop(e.op, l.samples, r.v, false, e.bool, this.s.semantics) };
@@ -293,14 +310,14 @@ export class Evaluator {
         if (Number.isNaN(param) || param < 0 || param > 1) {
           this.annotate('warn', `quantile value should be between 0 and 1, got ${goFormatG(param)}`, (e.param as Expr).pos);
         }
-        return aggregate(e.op, vec, e.grouping, e.without, param, this.s.semantics);
+        return aggregate(e.op, vec, e.grouping, e.without, param, this.s.semantics, this.groupingCache(e));
       case 'topk':
       case 'bottomk':
       case 'limitk':
       case 'limit_ratio':
         return aggregateK(e.op, vec, e.grouping, e.without, param);
       default:
-        return aggregate(e.op, vec, e.grouping, e.without, param, this.s.semantics);
+        return aggregate(e.op, vec, e.grouping, e.without, param, this.s.semantics, this.groupingCache(e));
     }
   }
 
@@ -482,9 +499,15 @@ export class Evaluator {
       }
     }
     if (e.func.name === 'rate' || e.func.name === 'increase') {
+      // The info is the same for a name at every step and series: check each name once per query (it cost ~15 % of
+      // a range query's CPU when done per series per step).
+      let checked = this.counterNamesChecked.get(arg);
+      if (checked === undefined) this.counterNamesChecked.set(arg, (checked = new Set()));
       for (const s of withPoints) {
         const metric = s.get('__name__') ?? '';
-        if (metric !== '' && !/_(total|sum|count|bucket)$/.test(metric)) {
+        if (metric === '' || checked.has(metric)) continue;
+        checked.add(metric);
+        if (!/_(total|sum|count|bucket)$/.test(metric)) {
           this.annotate('info', `metric might not be a counter, name does not end in _total/_sum/_count/_bucket: ${JSON.stringify(metric)}`, arg.pos);
         }
       }

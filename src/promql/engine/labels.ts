@@ -6,12 +6,23 @@ import { METRIC_NAME_LABEL } from '../../model/names.js';
  * uses). Label sets are immutable; every helper returns a new one (or the same instance when nothing changes).
  */
 
-/** The label set without `__name__` (Prometheus `DropReserved` / `DropMetricName`). */
+// withoutName's answers by input. A range query drops the name of the same stored series at every step (rate, sum,
+// arithmetic): building the nameless set once instead of once per step took a 1 h range of `sum by (job_name)
+// (rate(x[1m]))` over 4 000 series from ~1.23 s to ~0.82 s of CPU time (median of 4, machine under load 20 on 2 cores; wall time is ~3.5× that). Weak: an entry lives as long as its label set (for a stored
+// series, as long as the series), and costs one label set more per such series.
+const namelessCache = new WeakMap<LabelSet, LabelSet>();
+
+/** The label set without `__name__` (Prometheus `DropReserved` / `DropMetricName`); the same instance for the same input. */
 export function withoutName(ls: LabelSet): LabelSet {
   if (ls.get(METRIC_NAME_LABEL) === undefined) return ls;
-  const r = ls.toRecord();
-  delete r[METRIC_NAME_LABEL];
-  return LabelSet.from(r);
+  let out = namelessCache.get(ls);
+  if (out === undefined) {
+    const r = ls.toRecord();
+    delete r[METRIC_NAME_LABEL];
+    out = LabelSet.from(r);
+    namelessCache.set(ls, out);
+  }
+  return out;
 }
 
 /** Only the listed labels (`Builder.Keep`). */

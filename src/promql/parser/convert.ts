@@ -112,48 +112,133 @@ export class Converter {
       case 'VectorSelector':
         return this.vectorSelector(node);
       case 'MatrixSelector':
-        return this.postfix(node, (target) => this.matrixSelector(node, target));
       case 'SubqueryExpr':
-        return this.postfix(node, (target) => this.subquery(node, target));
       case 'OffsetExpr':
-        return this.postfix(node, (target) => this.offset(node, target));
       case 'StepInvariantExpr':
-        return this.postfix(node, (target) => this.at(node, target));
       case 'AnchoredExpr':
       case 'SmoothedExpr':
-        return this.postfix(node, (target) => this.anchoredOrSmoothed(node, target));
+      case 'BinaryExpr':
+      case 'UnaryExpr':
+        return this.chain(node);
       case 'AggregateExpr':
         return this.aggregation(node);
       case 'FunctionCall':
         return this.call(node);
-      case 'BinaryExpr':
-        return this.binary(node);
-      case 'UnaryExpr':
-        return this.unary(node);
       default:
         throw new Error(`promql converter: unexpected node ${node.name}`);
     }
   }
 
   /**
-   * `[range]`, `[range:step]`, `offset`, `@`, `anchored`, `smoothed` bind tighter than every operator in Go
-   * (`%nonassoc OFFSET`, `%right LEFT_BRACKET` in generated_parser.y); lezer 0.315.0 binds them loosest, so
-   * `a + b offset 5m` arrives as `(a + b) offset 5m`. Push the modifier down to the rightmost operand of binary and
-   * unary expressions (not into parentheses), which gives Go's tree: `a + (b offset 5m)`, `-(foo[5m])`.
+   * Operator chains: BinaryExpr, UnaryExpr and the postfix modifiers (`[range]`, `[range:step]`, `offset`, `@`,
+   * `anchored`, `smoothed`), rebuilt with Go's precedences.
+   *
+   * lezer 0.315.0 reduces a postfix modifier over everything to its left in the chain and makes the result the left
+   * operand of the next operator: `a + b offset 1m * 0` arrives as `((a + b) offset 1m) * 0`. In Go
+   * (generated_parser.y) `%nonassoc OFFSET` and `%right LEFT_BRACKET` rank above every operator and `AT`, `ANCHORED`,
+   * `SMOOTHED` have no precedence, so yacc always shifts them: a modifier binds to the primary expression just before
+   * it, and the operators after it keep their precedence: `a + ((b offset 1m) * 0)`. A unary sign is
+   * `unary_op expr %prec MUL`: it takes `^` and the modifiers into its operand, not `*` (`-2^2` is `-(2^2)`).
+   * So the chain is flattened back into its tokens (operands, signs, modifiers, operators, in text order) and parsed
+   * again by precedence climbing with Go's table; the grammar actions then run in Go's reduction order (an operand's
+   * modifiers as soon as they are read, an operator after its right operand).
    */
-  private postfix(node: SyntaxNode, apply: (target: Expr) => Expr): Expr {
-    const pushDown = (e: Expr): Expr => {
-      if (e.type === 'binaryExpr') return { ...e, rhs: pushDown(e.rhs), pos: { start: e.pos.start, end: node.to } };
-      if (e.type === 'unaryExpr') return { ...e, expr: pushDown(e.expr), pos: { start: e.pos.start, end: node.to } };
-      if (e.type === 'numberLiteral' && /^[-+]/.test(this.ctx.input[e.pos.start] ?? '')) {
-        // A signed literal is Go's unary minus over the literal: the modifier applies to the unsigned number.
-        let start = e.pos.start;
-        while (/^[-+]/.test(this.ctx.input[start] ?? '')) start = this.skipBlank(start + 1);
-        return apply({ ...e, pos: { start, end: e.pos.end } });
+  private chain(node: SyntaxNode): Expr {
+    const tokens: ChainToken[] = [];
+    this.flatten(node, tokens);
+    const cursor = { at: 0 };
+    const e = this.climb(tokens, cursor, 0);
+    if (cursor.at !== tokens.length) throw new Error('promql converter: operator chain not consumed');
+    return e;
+  }
+
+  private flatten(node: SyntaxNode, out: ChainToken[]): void {
+    switch (node.name) {
+      case 'BinaryExpr': {
+        const cs = children(node);
+        const opNode = cs[1];
+        const op = opNode === undefined ? undefined : BIN_OPS[opNode.name];
+        if (cs.length < 3 || op === undefined) throw new Error(`promql converter: malformed BinaryExpr`);
+        this.flatten(cs[0] as SyntaxNode, out);
+        out.push({ kind: 'binary', op, modifiers: cs.slice(2, -1) });
+        this.flatten(cs[cs.length - 1] as SyntaxNode, out);
+        return;
       }
-      return apply(e);
-    };
-    return pushDown(this.expr(child(node, 0)));
+      case 'UnaryExpr': {
+        const [opNode, operand] = children(node);
+        if (opNode === undefined || operand === undefined) throw new Error('promql converter: incomplete UnaryExpr');
+        out.push({ kind: 'sign', op: this.text(opNode) === '-' ? '-' : '+', at: opNode.from });
+        this.flatten(operand, out);
+        return;
+      }
+      case 'MatrixSelector':
+      case 'SubqueryExpr':
+      case 'OffsetExpr':
+      case 'StepInvariantExpr':
+      case 'AnchoredExpr':
+      case 'SmoothedExpr':
+        this.flatten(child(node, 0), out);
+        out.push({ kind: 'postfix', node });
+        return;
+      case 'NumberDurationLiteral': {
+        // lezer lets a number token absorb its sign; Go's lexer never does (the sign is `unary_op`).
+        let at = node.from;
+        while (this.ctx.input[at] === '-' || this.ctx.input[at] === '+') {
+          out.push({ kind: 'sign', op: this.ctx.input[at] === '-' ? '-' : '+', at });
+          at = this.skipBlank(at + 1);
+        }
+        out.push(at === node.from ? { kind: 'operand', node } : { kind: 'number', from: at, to: node.to });
+        return;
+      }
+      default:
+        out.push({ kind: 'operand', node });
+    }
+  }
+
+  /** Precedence climbing over `tokens` from `cursor.at`: operators of precedence ≥ `minPrec` are taken. */
+  private climb(tokens: readonly ChainToken[], cursor: { at: number }, minPrec: number): Expr {
+    let lhs = this.prefix(tokens, cursor);
+    for (;;) {
+      const t = tokens[cursor.at];
+      if (t === undefined || t.kind !== 'binary') return lhs;
+      const prec = BIN_PREC[t.op];
+      if (prec < minPrec) return lhs;
+      cursor.at++;
+      // bin_modifier is reduced before the right operand.
+      const mods = this.binaryModifiers(t.modifiers);
+      const rhs = this.climb(tokens, cursor, t.op === '^' ? prec : prec + 1);
+      lhs = this.binaryExpr(lhs, t.op, mods, rhs);
+    }
+  }
+
+  /** An operand with its modifiers, or a sign over its operand (`unary_expr`, precedence of `*`). */
+  private prefix(tokens: readonly ChainToken[], cursor: { at: number }): Expr {
+    const t = tokens[cursor.at++];
+    if (t === undefined) throw new Error('promql converter: operator chain ends early');
+    if (t.kind === 'sign') return this.unaryExpr(t.op, t.at, this.climb(tokens, cursor, BIN_PREC['^']));
+    let e: Expr;
+    if (t.kind === 'operand') e = this.expr(t.node);
+    else if (t.kind === 'number') e = this.unsignedNumber(t.from, t.to);
+    else throw new Error(`promql converter: unexpected ${t.kind} in operator chain`);
+    for (let m = tokens[cursor.at]; m !== undefined && m.kind === 'postfix'; m = tokens[++cursor.at]) {
+      e = this.modifier(m.node, e);
+    }
+    return e;
+  }
+
+  private modifier(node: SyntaxNode, e: Expr): Expr {
+    switch (node.name) {
+      case 'MatrixSelector':
+        return this.matrixSelector(node, e);
+      case 'SubqueryExpr':
+        return this.subquery(node, e);
+      case 'OffsetExpr':
+        return this.offset(node, e);
+      case 'StepInvariantExpr':
+        return this.at(node, e);
+      default:
+        return this.anchoredOrSmoothed(node, e);
+    }
   }
 
   // --- literals -------------------------------------------------------------------------------------------------
@@ -523,32 +608,8 @@ export class Converter {
     return { type: 'call', func, args, pos: span(node) };
   }
 
-  private binary(node: SyntaxNode): Expr {
-    const cs = children(node);
-    const lhsNode = cs[0];
-    const opNode = cs[1];
-    const rhsNode = cs[cs.length - 1];
-    if (lhsNode === undefined || opNode === undefined || rhsNode === undefined) throw new Error('promql converter: incomplete BinaryExpr');
-    const op = BIN_OPS[opNode.name];
-    if (op === undefined) throw new Error(`promql converter: unknown binary operator ${opNode.name}`);
-
-    // The `-2^2` trap (reference/promql.md §1.5): lezer lets the number token absorb the sign, Go gives unary minus
-    // the precedence of `*`, below `^`. Rebuild Go's tree: sign over (|literal| ^ rhs).
-    if (op === '^' && lhsNode.name === 'NumberDurationLiteral' && /^[-+]/.test(this.text(lhsNode))) {
-      const signed = this.numberLiteral(lhsNode);
-      const sign = this.text(lhsNode)[0] as '+' | '-';
-      const unsigned: NumberLiteral = {
-        ...signed, value: sign === '-' ? -signed.value : signed.value, pos: { start: lhsNode.from + 1, end: signed.pos.end },
-      };
-      const inner = this.binaryFrom(cs, unsigned, op, { start: lhsNode.from + 1, end: node.to });
-      return { type: 'unaryExpr', op: sign, expr: inner, pos: span(node) };
-    }
-    const lhs = this.expr(lhsNode);
-    return this.binaryFrom(cs, lhs, op, { start: lhs.pos.start, end: node.to });
-  }
-
-  /** The rest of a BinaryExpr after its left operand: modifiers (`bool`, `on`/`ignoring`, `group_*`, `fill*`) and rhs. */
-  private binaryFrom(cs: SyntaxNode[], lhs: Expr, op: BinaryOp, pos: PositionRange): Expr {
+  /** A binary operator's modifiers: `bool`, `on`/`ignoring`, `group_left`/`group_right`, `fill*`. */
+  private binaryModifiers(modifiers: readonly SyntaxNode[]): BinaryModifiers {
     let bool = false;
     let card: VectorMatching['card'] = 'one-to-one';
     let labels: string[] = [];
@@ -557,7 +618,7 @@ export class Converter {
     let fillLhs: number | null = null;
     let fillRhs: number | null = null;
     let hasFill = false;
-    for (const c of cs.slice(2, -1)) {
+    for (const c of modifiers) {
       if (c.name === 'BoolModifier') bool = true;
       else if (c.name === 'MatchingModifierClause') {
         const mc = children(c);
@@ -579,27 +640,45 @@ export class Converter {
         }
       }
     }
-    const rhs = this.expr(cs[cs.length - 1] as SyntaxNode);
-    if (hasFill && !this.ctx.binopFillModifiers) this.fail(pos, 'binop fill modifiers are experimental and not enabled');
-    return {
-      type: 'binaryExpr', op, lhs, rhs, bool,
-      matching: { card, labels, on, include, fillValues: { lhs: fillLhs, rhs: fillRhs } },
-      pos,
-    };
+    return { bool, hasFill, matching: { card, labels, on, include, fillValues: { lhs: fillLhs, rhs: fillRhs } } };
+  }
+
+  /** `newBinaryExpression`; the position is `mergeRanges(lhs, rhs)`. */
+  private binaryExpr(lhs: Expr, op: BinaryOp, mods: BinaryModifiers, rhs: Expr): Expr {
+    const pos = { start: lhs.pos.start, end: rhs.pos.end };
+    if (mods.hasFill && !this.ctx.binopFillModifiers) this.fail(pos, 'binop fill modifiers are experimental and not enabled');
+    return { type: 'binaryExpr', op, lhs, rhs, bool: mods.bool, matching: mods.matching, pos };
   }
 
   /** `unary_expr`: a sign on a number literal folds into it; otherwise a UnaryExpr. */
-  private unary(node: SyntaxNode): Expr {
-    const [opNode, exprNode] = children(node);
-    if (opNode === undefined || exprNode === undefined) throw new Error('promql converter: incomplete UnaryExpr');
-    const op = this.text(opNode) === '-' ? '-' : '+';
-    const e = this.expr(exprNode);
+  private unaryExpr(op: '+' | '-', at: number, e: Expr): Expr {
     if (e.type === 'numberLiteral') {
-      return { ...e, value: op === '-' ? -e.value : e.value, pos: { start: node.from, end: e.pos.end } };
+      return { ...e, value: op === '-' ? -e.value : e.value, pos: { start: at, end: e.pos.end } };
     }
-    return { type: 'unaryExpr', op, expr: e, pos: span(node) };
+    return { type: 'unaryExpr', op, expr: e, pos: { start: at, end: e.pos.end } };
   }
 }
+
+/** One piece of a flattened operator chain (see `Converter.chain`), in text order. */
+type ChainToken =
+  | { readonly kind: 'operand'; readonly node: SyntaxNode }
+  /** The number of a signed lezer literal, after its sign(s). */
+  | { readonly kind: 'number'; readonly from: number; readonly to: number }
+  | { readonly kind: 'sign'; readonly op: '+' | '-'; readonly at: number }
+  | { readonly kind: 'postfix'; readonly node: SyntaxNode }
+  | { readonly kind: 'binary'; readonly op: BinaryOp; readonly modifiers: readonly SyntaxNode[] };
+
+interface BinaryModifiers {
+  readonly bool: boolean;
+  readonly hasFill: boolean;
+  readonly matching: VectorMatching;
+}
+
+// Go's operator precedences (generated_parser.y, lowest first); `^` is right-associative, the rest left.
+const BIN_PREC: Readonly<Record<BinaryOp, number>> = {
+  or: 1, and: 2, unless: 2, '==': 3, '!=': 3, '>': 3, '<': 3, '>=': 3, '<=': 3, '</': 3, '>/': 3,
+  '+': 4, '-': 4, '*': 5, '/': 5, '%': 5, atan2: 5, '^': 6,
+};
 
 /** Go's `%f` (6 decimals, `+Inf`, `-Inf`, `NaN`). */
 function goFormatF(v: number): string {

@@ -58,7 +58,7 @@ function compare(goldens: readonly Golden[]): { mismatches: Mismatch[]; printDif
 }
 
 describe('parseExpr and formatExpr agree with Prometheus 3.16', () => {
-  for (const file of ['parser-tests.golden.jsonl', 'token-soups.golden.jsonl', 'conformance-3.16.golden.jsonl']) {
+  for (const file of ['parser-tests.golden.jsonl', 'token-soups.golden.jsonl', 'modifier-chains.golden.jsonl', 'conformance-3.16.golden.jsonl']) {
     it(file, () => {
       const goldens = loadGoldens(file);
       expect(goldens.length).toBeGreaterThan(500);
