@@ -7,10 +7,11 @@
  *                         [--web.config.file=PATH] [--web.enable-lifecycle] [--storage.path=DIR]
  *                         [--log.level=debug|info|warn|error] [--log.format=logfmt|json]
  * flink-prometheus-bridge check config PATH...
+ * flink-prometheus-bridge check rules [--lint=duplicate-rules] [--lint-fatal] [--ignore-unknown-fields] [PATH...]
  * flink-prometheus-bridge version
  * ```
  * Exit codes: 0 success (and after a clean shutdown on SIGTERM/SIGINT), 1 for a bad flag, config, web config or
- * a failed start/stop. All logic is in `runCli`, so tests drive it with fake streams, exit and signals.
+ * a failed start/stop; `check rules` uses promtool's (0, 1, and 3 for lint findings with `--lint-fatal`). All logic is in `runCli`, so tests drive it with fake streams, exit and signals.
  */
 import { readFileSync, realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -28,6 +29,8 @@ import { reservedKeyWarning, reservedKeyWarnings } from './config/sections/globa
 import { loadWebConfig } from './config/web-config.js';
 import type { WebConfig } from './config/web-config.js';
 import { CliError } from './errors.js';
+import { checkPathsExist, checkRules } from './rules/file/check.js';
+import type { TemplateExpander } from './rules/types.js';
 import { createLogger, LOG_FORMATS, LOG_LEVELS } from './log/logger.js';
 import type { LogFormat, Logger, LogLevel } from './log/logger.js';
 
@@ -61,6 +64,10 @@ export interface CliDeps {
   readonly loadApp?: () => Promise<AppConstructor>;
   /** Default: `process`. */
   readonly signals?: SignalSource;
+  /** Reads all of standard input (`check rules` without paths); default: file descriptor 0. */
+  readonly readStdin?: () => Uint8Array;
+  /** Template checker for `check rules`; default: none (templates are not checked). */
+  readonly templates?: TemplateExpander;
 }
 
 /** A parsed `--web.listen-address`. */
@@ -251,6 +258,33 @@ export async function runCli(argv: readonly string[], io: CliIo, deps: CliDeps =
     .argument('<path...>', 'config files')
     .action((paths: string[]) => {
       exitCode = checkConfigFiles(paths, io);
+    });
+
+  check
+    .command('rules')
+    .description('check rule files like promtool check rules; reads standard input when no path is given')
+    .argument('[path...]', 'rule files')
+    .option('--lint <checks>', 'linting checks to apply: all, duplicate-rules, none (comma-separated)', 'duplicate-rules')
+    .option('--lint-fatal', 'make lint findings exit with code 3', false)
+    .option('--ignore-unknown-fields', 'ignore unknown fields in the rule files', false)
+    .action((paths: string[], o: { lint: string; lintFatal: boolean; ignoreUnknownFields: boolean }) => {
+      // promtool (kingpin `ExistingFiles`) refuses missing paths and directories before checking anything.
+      const missing = checkPathsExist(paths);
+      if (missing !== undefined) {
+        io.stderr.write(`${PROGRAM_NAME}: error: ${missing}, try --help\n`);
+        exitCode = 1;
+        return;
+      }
+      exitCode = checkRules(
+        paths,
+        {
+          lint: o.lint,
+          lintFatal: o.lintFatal,
+          ignoreUnknownFields: o.ignoreUnknownFields,
+          ...(deps.templates !== undefined ? { templates: deps.templates } : {}),
+        },
+        { stdout: io.stdout, stderr: io.stderr, readStdin: deps.readStdin ?? (() => readFileSync(0)) },
+      );
     });
 
   program

@@ -412,3 +412,17 @@ export class NotifyError extends BridgeError {
     this.status = status;
   }
 }
+
+/**
+ * Every problem of one rule file at once (a `RuleFileError` for the first, with all of them in `errors`), as
+ * Prometheus logs them all when a file does not load. `message` lists one `file:line:col: …` per line.
+ */
+export class RuleFileErrors extends RuleFileError {
+  readonly errors: readonly RuleFileError[];
+  constructor(errors: readonly [RuleFileError, ...RuleFileError[]]) {
+    const first = errors[0];
+    super(first.file, first.line, first.column, first.detail);
+    this.errors = errors;
+    this.message = errors.map((e) => e.message).join('\n');
+  }
+}
