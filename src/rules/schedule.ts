@@ -10,16 +10,24 @@
 import { xxhash64 } from '../promql/functions/xxhash64.js';
 
 const NS_PER_MS = 1_000_000n;
-const SEP = Buffer.from([0xff]);
+/**
+ * A string as Prometheus's default label encoding stores it (`model/labels/labels_stringlabels.go` `encodeSize`):
+ * its UTF-8 length in one byte below 255, else 0xff and three little-endian bytes; then the bytes.
+ */
+function encodeString(s: string): Buffer {
+  const b = Buffer.from(s, 'utf8');
+  const n = b.length;
+  const size = n < 255 ? Buffer.from([n]) : Buffer.from([255, n & 0xff, (n >> 8) & 0xff, (n >> 16) & 0xff]);
+  return Buffer.concat([size, b]);
+}
 
 /**
- * `Group.hash()`: `labels.New({name: name}, {file: file}).Hash()` — xxhash64 of `file␣0xff␣<file>␣0xff␣name␣0xff␣<name>␣0xff`
- * (labels sorted by name, so `file` first). Unsigned 64-bit.
+ * `Group.hash()`: `labels.New({name: name}, {file: file}).Hash()`. Prometheus 3.x builds with `stringlabels` (the
+ * default build tag), where `Hash` is xxhash64 of the encoded label data: `file`, the file, `name`, the name, each
+ * length-prefixed ({@link encodeString}; labels sorted by name, so `file` first). Unsigned 64-bit.
  */
 export function groupHash(file: string, name: string): bigint {
-  return xxhash64(
-    Buffer.concat([Buffer.from('file', 'utf8'), SEP, Buffer.from(file, 'utf8'), SEP, Buffer.from('name', 'utf8'), SEP, Buffer.from(name, 'utf8'), SEP]),
-  );
+  return xxhash64(Buffer.concat([encodeString('file'), encodeString(file), encodeString('name'), encodeString(name)]));
 }
 
 /** The group's offset within its interval, ns: `hash mod interval`. */
