@@ -211,6 +211,10 @@ export class RuleManager {
     await Promise.all(work);
     this.entries = next;
     for (const e of next.values()) {
+      // Counters exist from the group's start (Prometheus's NewGroup: `IterationsMissed.WithLabelValues(key)`).
+      for (const c of [this.opts.self?.ruleGroupIterationsMissed, this.opts.self?.ruleGroupIterations, this.opts.self?.ruleEvaluations, this.opts.self?.ruleEvaluationFailures]) {
+        c?.inc({ rule_group: e.key }, 0);
+      }
       this.opts.self?.ruleGroupInterval.set({ rule_group: e.key }, Number(e.intervalNs) / 1e9);
       this.opts.self?.ruleGroupRules.set({ rule_group: e.key }, e.runner.spec.rules.length);
     }
