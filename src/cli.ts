@@ -31,6 +31,7 @@ import { loadWebConfig } from './config/web-config.js';
 import type { WebConfig } from './config/web-config.js';
 import { CliError } from './errors.js';
 import { checkPathsExist, checkRules } from './rules/file/check.js';
+import { createTemplateExpander } from './rules/template/index.js';
 import type { TemplateExpander } from './rules/types.js';
 import { createLogger, LOG_FORMATS, LOG_LEVELS } from './log/logger.js';
 import type { LogFormat, Logger, LogLevel } from './log/logger.js';
@@ -67,7 +68,7 @@ export interface CliDeps {
   readonly signals?: SignalSource;
   /** Reads all of standard input (`check rules` without paths); default: file descriptor 0. */
   readonly readStdin?: () => Uint8Array;
-  /** Template checker for `check rules`; default: none (templates are not checked). */
+  /** Template checker for `check rules`; default: the Go text/template parser of `rules/template/`. */
   readonly templates?: TemplateExpander;
 }
 
@@ -316,7 +317,7 @@ export async function runCli(argv: readonly string[], io: CliIo, deps: CliDeps =
           lint: o.lint,
           lintFatal: o.lintFatal,
           ignoreUnknownFields: o.ignoreUnknownFields,
-          ...(deps.templates !== undefined ? { templates: deps.templates } : {}),
+          templates: deps.templates ?? createTemplateExpander(),
         },
         { stdout: io.stdout, stderr: io.stderr, readStdin: deps.readStdin ?? (() => readFileSync(0)) },
       );

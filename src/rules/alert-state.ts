@@ -1,0 +1,81 @@
+/**
+ * One alert of an alerting rule and the rules about when it is sent, as Prometheus 3.16 `rules/alerting.go`
+ * (`Alert`, `needsSending`, `resolvedRetention`). Times are Unix ms; 0 stands for Go's zero `time.Time` (unset).
+ */
+import type { LabelSet } from '../model/labels.js';
+import type { ActiveAlert, AlertState, NotifierAlert, PersistedAlert } from './types.js';
+
+/** Resolved alerts are kept (and re-sent as resolved) this long, ms (`resolvedRetention`, 15 min). */
+export const RESOLVED_RETENTION_MS = 15 * 60_000;
+
+/** The evaluator's mutable alert (Prometheus's `*Alert`); 0 = unset time. */
+export interface MutableAlert {
+  state: AlertState;
+  /** Output labels (no `__name__`), with `alertname`. */
+  labels: LabelSet;
+  annotations: LabelSet;
+  value: number;
+  activeAtMs: number;
+  firedAtMs: number;
+  resolvedAtMs: number;
+  lastSentAtMs: number;
+  validUntilMs: number;
+  keepFiringSinceMs: number;
+}
+
+/**
+ * Whether the alert goes to the notifier at `tsMs` (`Alert.needsSending`): never while pending; at once when it
+ * resolved since it was last sent; else when `lastSent + resendDelay` is strictly before `tsMs`.
+ */
+export function needsSending(a: MutableAlert, tsMs: number, resendDelayMs: number): boolean {
+  if (a.state === 'pending') return false;
+  if (a.resolvedAtMs > a.lastSentAtMs) return true;
+  return a.lastSentAtMs + resendDelayMs < tsMs;
+}
+
+const unset = (ms: number): number | undefined => (ms === 0 ? undefined : ms);
+
+/** The API's read-only view of an alert. */
+export function toActiveAlert(a: MutableAlert): ActiveAlert {
+  return {
+    labels: a.labels.toRecord(),
+    annotations: a.annotations.toRecord(),
+    state: a.state,
+    activeAtMs: a.activeAtMs,
+    firedAtMs: unset(a.firedAtMs),
+    resolvedAtMs: unset(a.resolvedAtMs),
+    keepFiringSinceMs: unset(a.keepFiringSinceMs),
+    lastSentAtMs: unset(a.lastSentAtMs),
+    validUntilMs: a.validUntilMs,
+    value: a.value,
+  };
+}
+
+/** What the state file keeps of an alert. */
+export function toPersistedAlert(a: MutableAlert): PersistedAlert {
+  return {
+    labels: a.labels.toRecord(),
+    annotations: a.annotations.toRecord(),
+    state: a.state,
+    activeAtMs: a.activeAtMs,
+    firedAtMs: unset(a.firedAtMs),
+    resolvedAtMs: unset(a.resolvedAtMs),
+    keepFiringSinceMs: unset(a.keepFiringSinceMs),
+    lastSentAtMs: unset(a.lastSentAtMs),
+    value: a.value,
+  };
+}
+
+/**
+ * The notifier's view (`rules/manager.go` `SendAlerts`): `startsAt` = FiredAt, `endsAt` = ResolvedAt when resolved,
+ * else ValidUntil; `generatorURL` = external URL + `/graph?g0.expr=<query-escaped expr>&g0.tab=1`.
+ */
+export function toNotifierAlert(a: MutableAlert, generatorURL: string): NotifierAlert {
+  return {
+    labels: a.labels.toRecord(),
+    annotations: a.annotations.toRecord(),
+    startsAtMs: a.firedAtMs,
+    endsAtMs: a.resolvedAtMs !== 0 ? a.resolvedAtMs : a.validUntilMs,
+    generatorURL,
+  };
+}

@@ -1,0 +1,477 @@
+/**
+ * Prometheus's template functions, as `NewTemplateExpander` defines them in Prometheus 3.16
+ * (`template/template.go` of v0.316.0, `prometheus/common` v0.72.1 `helpers/templates/time.go`,
+ * `util/strutil/strconv.go`): same argument types, same conversions (`ConvertToFloat`), same errors.
+ * Regular expressions are RE2 via re2js (Go's `regexp` is RE2).
+ */
+import { RE2JS } from 're2js';
+import { queryEscape } from './builtins.js';
+import { sprintf } from './go-fmt.js';
+import { canBackquote, goQuote } from './go-quote.js';
+import { GoCallError, NeedQuery, type FuncMap, type GoFunc } from './functions.js';
+import { goExpand } from '../../promql/functions/go-expand.js';
+import {
+  compareGoStrings, GoDuration, GoHTML, GoInt, GoMap, GoQueryResult, GoSample, GoTime, goTypeName, type GoValue,
+} from './values.js';
+
+/** Answers of `query` for one expansion: a result, or the error message of a failed query. */
+export type QueryAnswers = ReadonlyMap<string, { readonly samples: readonly GoSample[] } | { readonly error: string }>;
+
+/** What the functions need from the expansion. */
+export interface FuncEnv {
+  /** Evaluation time, ms (`now`, and the time `query` runs at). */
+  readonly evalTimeMs: number;
+  readonly externalURL: string;
+  readonly answers: QueryAnswers;
+}
+
+const SPECIAL_FLOAT = /^([+-]?)(inf|infinity)$/i;
+const DEC_FLOAT = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+const HEX_FLOAT = /^([+-]?)0[xX]([0-9a-fA-F]*)(?:\.([0-9a-fA-F]*))?[pP]([+-]?\d+)$/;
+
+function underscoreOK(s0: string): boolean {
+  let s = s0;
+  if (s[0] === '+' || s[0] === '-') s = s.slice(1);
+  let saw = '^';
+  let i = 0;
+  let hex = false;
+  if (s.length >= 2 && s[0] === '0' && /[bBoOxX]/.test(s[1] as string)) {
+    i = 2;
+    saw = '0';
+    hex = /[xX]/.test(s[1] as string);
+  }
+  for (; i < s.length; i++) {
+    const c = s[i] as string;
+    if ((c >= '0' && c <= '9') || (hex && /[a-fA-F]/.test(c))) saw = '0';
+    else if (c === '_') {
+      if (saw !== '0') return false;
+      saw = '_';
+    } else {
+      if (saw === '_') return false;
+      saw = '!';
+    }
+  }
+  return saw !== '_';
+}
+
+/**
+ * `strconv.ParseFloat(s, 64)`.
+ * @throws GoCallError `strconv.ParseFloat: parsing "x": invalid syntax` / `…: value out of range`
+ */
+export function parseFloatStrict(s: string): number {
+  const fail = (why: string): never => {
+    throw new GoCallError(`strconv.ParseFloat: parsing ${goQuote(s)}: ${why}`);
+  };
+  if (/^nan$/i.test(s)) return NaN;
+  const sp = SPECIAL_FLOAT.exec(s);
+  if (sp !== null) return sp[1] === '-' ? -Infinity : Infinity;
+  let t = s;
+  if (t.includes('_')) {
+    if (!underscoreOK(t)) fail('invalid syntax');
+    t = t.replaceAll('_', '');
+  }
+  let v: number;
+  if (DEC_FLOAT.test(t)) v = Number(t);
+  else {
+    const m = HEX_FLOAT.exec(t);
+    if (m === null) return fail('invalid syntax');
+    const [, sign, ip = '', fp = '', exp = '0'] = m;
+    if (ip === '' && fp === '') return fail('invalid syntax');
+    let mant = 0;
+    for (const c of ip + fp) mant = mant * 16 + parseInt(c, 16);
+    v = mant * Math.pow(2, Number(exp) - 4 * fp.length);
+    if (sign === '-') v = -v;
+  }
+  if (!Number.isFinite(v)) fail('value out of range');
+  return v;
+}
+
+/** `templates.ConvertToFloat`: float64, string (ParseFloat), int; anything else "can't convert T to float". */
+export function convertToFloat(i: GoValue): number {
+  if (typeof i === 'number') return i;
+  if (typeof i === 'string') return parseFloatStrict(i);
+  if (i instanceof GoInt) return Number(i.v);
+  throw new GoCallError(`can't convert ${goTypeName(i)} to float`);
+}
+
+const g4 = (v: number, suffix = ''): string => sprintf('%.4g', [v]) + suffix;
+
+function humanize(i: GoValue): string {
+  let v = convertToFloat(i);
+  if (v === 0 || Number.isNaN(v) || !Number.isFinite(v)) return g4(v);
+  if (Math.abs(v) >= 1) {
+    let prefix = '';
+    for (const p of ['k', 'M', 'G', 'T', 'P', 'E', 'Z', 'Y']) {
+      if (Math.abs(v) < 1000) break;
+      prefix = p;
+      v /= 1000;
+    }
+    return g4(v, prefix);
+  }
+  let prefix = '';
+  for (const p of ['m', 'u', 'n', 'p', 'f', 'a', 'z', 'y']) {
+    if (Math.abs(v) >= 1) break;
+    prefix = p;
+    v *= 1000;
+  }
+  return g4(v, prefix);
+}
+
+function humanize1024(i: GoValue): string {
+  let v = convertToFloat(i);
+  if (Math.abs(v) <= 1 || Number.isNaN(v) || !Number.isFinite(v)) return g4(v);
+  let prefix = '';
+  for (const p of ['ki', 'Mi', 'Gi', 'Ti', 'Pi', 'Ei', 'Zi', 'Yi']) {
+    if (Math.abs(v) < 1024) break;
+    prefix = p;
+    v /= 1024;
+  }
+  return g4(v, prefix);
+}
+
+/** Go's `int64(f)` for a float already known to be in range (truncation toward zero). */
+function int64Of(v: number): bigint {
+  return BigInt(Math.trunc(v));
+}
+
+function humanizeDuration(i: GoValue): string {
+  let v = convertToFloat(i);
+  if (Number.isNaN(v) || !Number.isFinite(v)) return g4(v);
+  if (v === 0) return g4(v, 's');
+  if (Math.abs(v) >= 1) {
+    let sign = '';
+    if (v < 0) {
+      sign = '-';
+      v = -v;
+    }
+    const duration = v < 9.223372036854776e18 ? int64Of(v) : -(1n << 63n);
+    const seconds = duration % 60n;
+    const minutes = (duration / 60n) % 60n;
+    const hours = (duration / 60n / 60n) % 24n;
+    const days = duration / 60n / 60n / 24n;
+    if (days !== 0n) return `${sign}${days}d ${hours}h ${minutes}m ${seconds}s`;
+    if (hours !== 0n) return `${sign}${hours}h ${minutes}m ${seconds}s`;
+    if (minutes !== 0n) return `${sign}${minutes}m ${seconds}s`;
+    return `${sign}${g4(v)}s`;
+  }
+  let prefix = '';
+  for (const p of ['m', 'u', 'n', 'p', 'f', 'a', 'z', 'y']) {
+    if (Math.abs(v) >= 1) break;
+    prefix = p;
+    v *= 1000;
+  }
+  return g4(v, `${prefix}s`);
+}
+
+const NAN_OR_INF = 'value is NaN or Inf';
+
+/** `FloatToTime`: seconds → `*time.Time` with millisecond precision (`model.TimeFromUnixNano`). */
+function floatToTime(v: number): GoTime {
+  if (Number.isNaN(v) || !Number.isFinite(v)) throw new GoCallError(NAN_OR_INF);
+  const ts = v * 1e9;
+  if (ts > 9223372036854775807 || ts < -9223372036854775808) {
+    throw new GoCallError(`${sprintf('%v', [v])} cannot be represented as a nanoseconds timestamp since it overflows int64`);
+  }
+  // int64(timestamp) then model.Time (ms, truncating division), then back to ns.
+  const ns = ts >= 9223372036854775807 ? (1n << 63n) - 1n : BigInt(Math.trunc(ts));
+  const ms = ns / 1_000_000n;
+  return new GoTime(ms * 1_000_000n);
+}
+
+function humanizeTimestamp(i: GoValue): string {
+  const v = convertToFloat(i);
+  if (Number.isNaN(v) || !Number.isFinite(v)) return g4(v);
+  return sprintf('%v', [floatToTime(v)]);
+}
+
+/** Go's `regexp` `quote` for MustCompile's panic. */
+function reQuote(s: string): string {
+  return canBackquote(s) ? `\`${s}\`` : goQuote(s);
+}
+
+const reCache = new Map<string, RE2JS>();
+
+function compile(pattern: string): RE2JS {
+  let re = reCache.get(pattern);
+  if (re === undefined) {
+    re = RE2JS.compile(pattern);
+    if (reCache.size > 1000) reCache.clear();
+    reCache.set(pattern, re);
+  }
+  return re;
+}
+
+/** `regexp.Regexp.ReplaceAllString` (Go's empty-match rules, `$1`/`${name}` expansion). */
+function replaceAll(re: RE2JS, src: string, repl: string): string {
+  const m = re.matcher(src);
+  const names = re.namedGroups();
+  let out = '';
+  let lastMatchEnd = 0;
+  let searchPos = 0;
+  while (searchPos <= src.length) {
+    if (!m.find(searchPos)) break;
+    const a0 = m.start();
+    const a1 = m.end();
+    out += src.slice(lastMatchEnd, a0);
+    if (a1 > lastMatchEnd || a0 === 0) {
+      const groups = m.groupCount();
+      out += goExpand(repl, (i) => (i <= groups ? (m.group(i) ?? undefined) : undefined), (n) => names[n] ?? -1);
+    }
+    lastMatchEnd = a1;
+    const cp = src.codePointAt(searchPos);
+    const width = cp === undefined ? 1 : cp > 0xffff ? 2 : 1;
+    if (searchPos + width > a1) searchPos += width;
+    else if (searchPos + 1 > a1) searchPos++;
+    else searchPos = a1;
+  }
+  return out + src.slice(lastMatchEnd);
+}
+
+/** `net.SplitHostPort`; undefined on error. */
+function splitHostPort(hostport: string): { host: string; port: string } | undefined {
+  const i = hostport.lastIndexOf(':');
+  if (i < 0) return undefined;
+  let host: string;
+  if (hostport[0] === '[') {
+    const end = hostport.indexOf(']');
+    if (end < 0) return undefined;
+    if (end + 1 === hostport.length) return undefined;
+    if (end + 1 !== i) return undefined;
+    host = hostport.slice(1, end);
+    if (host.includes('[') || host.includes(']')) return undefined;
+    if (hostport.slice(end + 1).includes('[') || hostport.slice(end + 1).includes(']')) return undefined;
+  } else {
+    host = hostport.slice(0, i);
+    if (host.includes(':')) return undefined;
+    if (host.includes('[') || host.includes(']')) return undefined;
+  }
+  const port = hostport.slice(i + 1);
+  if (port.includes('[') || port.includes(']')) return undefined;
+  return { host, port };
+}
+
+/** `netip.ParseAddr` succeeds (IPv4 dotted quad without leading zeros, or IPv6 with optional zone). */
+function isIPAddr(s: string): boolean {
+  if (/^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/.test(s)) return true;
+  if (!s.includes(':')) return false;
+  const [addr, zone] = s.split('%', 2) as [string, string | undefined];
+  if (zone !== undefined && zone === '') return false;
+  try {
+    return new URL(`http://[${addr}]/`).hostname !== '';
+  } catch {
+    return false;
+  }
+}
+
+function joinHostPort(host: string, port: string): string {
+  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+}
+
+/** Go's `strings.ToUpper`/`ToLower`: rune by rune, keeping runes whose case mapping is not a single rune. */
+function mapRunes(s: string, up: boolean): string {
+  let out = '';
+  for (const c of s) {
+    const m = up ? c.toUpperCase() : c.toLowerCase();
+    out += [...m].length === 1 ? m : c;
+  }
+  return out;
+}
+
+const WORD_CORE = /[\p{L}\p{M}\p{N}_]/u;
+const LETTER = /\p{L}/u;
+const DIGIT = /\p{N}/u;
+
+/**
+ * `cases.Title(language.AmericanEnglish, cases.NoLower)`: in every word (Unicode word segmentation, simplified:
+ * letters, marks, digits and `_`, joined by `.` `'` `’` `:` between letters or digits and `,` `;` between digits)
+ * the first letter is title-cased and the rest kept: `x.y` → `X.y`, `1st` → `1St`, `foo-bar` → `Foo-Bar`.
+ */
+function title(s: string): string {
+  const cs = [...s];
+  let out = '';
+  let inWord = false;
+  let titled = false;
+  for (let i = 0; i < cs.length; i++) {
+    const c = cs[i] as string;
+    let word = WORD_CORE.test(c);
+    if (!word && inWord && i + 1 < cs.length) {
+      const prev = cs[i - 1] as string;
+      const next = cs[i + 1] as string;
+      if (/[.'’:]/.test(c) && ((LETTER.test(prev) && LETTER.test(next)) || (DIGIT.test(prev) && DIGIT.test(next)))) word = true;
+      else if (/[,;]/.test(c) && DIGIT.test(prev) && DIGIT.test(next)) word = true;
+      else if (c === '.' && LETTER.test(prev) && DIGIT.test(next)) word = false;
+    }
+    if (!word) {
+      inWord = false;
+      titled = false;
+      out += c;
+      continue;
+    }
+    if (!inWord) titled = false;
+    inWord = true;
+    if (!titled && LETTER.test(c)) {
+      const t = c.toUpperCase();
+      out += [...t].length === 1 ? t : c;
+      titled = true;
+    } else out += c;
+  }
+  return out;
+}
+
+const UNIT_NS: ReadonlyMap<string, { pos: number; mult: bigint }> = new Map([
+  ['y', { pos: 1, mult: 365n * 24n * 3600n * 1_000_000_000n }],
+  ['w', { pos: 2, mult: 7n * 24n * 3600n * 1_000_000_000n }],
+  ['d', { pos: 3, mult: 24n * 3600n * 1_000_000_000n }],
+  ['h', { pos: 4, mult: 3600n * 1_000_000_000n }],
+  ['m', { pos: 5, mult: 60n * 1_000_000_000n }],
+  ['s', { pos: 6, mult: 1_000_000_000n }],
+  ['ms', { pos: 7, mult: 1_000_000n }],
+]);
+
+/** `model.ParseDuration` (prometheus/common v0.72.1), in ns. */
+function parseModelDuration(s: string): bigint {
+  if (s === '0') return 0n;
+  if (s === '') throw new GoCallError('empty duration string');
+  const invalid = (): never => {
+    throw new GoCallError(`not a valid duration string: ${goQuote(s)}`);
+  };
+  let rest = s;
+  let dur = 0n;
+  let lastUnitPos = 0;
+  while (rest !== '') {
+    const dm = /^[0-9]+/.exec(rest);
+    if (dm === null) return invalid();
+    const v = BigInt(dm[0]);
+    if (v > (1n << 64n) - 1n) invalid();
+    rest = rest.slice(dm[0].length);
+    const um = /^[^0-9]+/.exec(rest);
+    if (um === null) return invalid();
+    const u = um[0];
+    rest = rest.slice(u.length);
+    const unit = UNIT_NS.get(u);
+    if (unit === undefined) throw new GoCallError(`unknown unit ${goQuote(u)} in duration ${goQuote(s)}`);
+    if (unit.pos <= lastUnitPos) invalid();
+    lastUnitPos = unit.pos;
+    if (v > (1n << 63n) / unit.mult) throw new GoCallError('duration out of range');
+    dur += v * unit.mult;
+    if (dur > (1n << 63n) - 1n) throw new GoCallError('duration out of range');
+  }
+  return dur;
+}
+
+function parseDurationAllowNegative(s: string): bigint {
+  if (s === '' || s[0] !== '-') return parseModelDuration(s);
+  return -parseModelDuration(s.slice(1));
+}
+
+/** `url.URL.Path` of the external URL (decoded). */
+function urlPath(u: string): string {
+  const m = /^[a-zA-Z][a-zA-Z0-9+.-]*:\/\/[^/?#]*([^?#]*)/.exec(u);
+  const p = m === null ? (/^[^?#]*/.exec(u)?.[0] ?? '') : (m[1] ?? '');
+  try {
+    return decodeURIComponent(p);
+  } catch {
+    return p;
+  }
+}
+
+function sampleOf(v: GoValue): GoSample {
+  const s = v as GoSample;
+  if (s.isNil) throw new GoCallError('runtime error: invalid memory address or nil pointer dereference');
+  return s;
+}
+
+const fn = (params: GoFunc['params'], call: GoFunc['call'], variadic?: GoFunc['variadic']): GoFunc =>
+  variadic === undefined ? { params, call } : { params, variadic, call };
+
+/** Prometheus's functions for one expansion. */
+export function prometheusFuncs(env: FuncEnv): FuncMap {
+  return new Map<string, GoFunc>([
+    ['query', fn(['string'], (a) => {
+      const q = a[0] as string;
+      const ans = env.answers.get(q);
+      if (ans === undefined) throw new NeedQuery(q);
+      if ('error' in ans) throw new GoCallError(ans.error);
+      // A fresh slice per call, as Go's query: sortByLabel sorts in place.
+      return new GoQueryResult([...ans.samples]);
+    })],
+    ['first', fn(['queryResult'], (a) => {
+      const v = a[0] as GoQueryResult;
+      if (v.length > 0) return (v.items as GoSample[])[0];
+      throw new GoCallError('first() called on vector with no elements');
+    })],
+    ['label', fn(['string', 'sample'], (a) => (sampleOf(a[1]).labels.entries?.get(a[0] as string) as string | undefined) ?? '')],
+    ['value', fn(['sample'], (a) => sampleOf(a[0]).value)],
+    ['strvalue', fn(['sample'], (a) => sampleOf(a[0]).labels.entries?.get('__value__') ?? '')],
+    ['args', fn([], (a) => new GoMap('any', new Map(a.map((v, i) => [`arg${i}`, v]))), 'any')],
+    ['reReplaceAll', fn(['string', 'string', 'string'], (a) => {
+      let re: RE2JS;
+      try {
+        re = compile(a[0] as string);
+      } catch (e) {
+        throw new GoCallError(`regexp: Compile(${reQuote(a[0] as string)}): ${(e as Error).message}`);
+      }
+      return replaceAll(re, a[2] as string, a[1] as string);
+    })],
+    ['safeHtml', fn(['string'], (a) => new GoHTML(a[0] as string))],
+    ['match', fn(['string', 'string'], (a) => {
+      let re: RE2JS;
+      try {
+        re = compile(a[0] as string);
+      } catch (e) {
+        throw new GoCallError((e as Error).message);
+      }
+      return re.matcher(a[1] as string).find();
+    })],
+    ['title', fn(['string'], (a) => title(a[0] as string))],
+    ['toUpper', fn(['string'], (a) => mapRunes(a[0] as string, true))],
+    ['toLower', fn(['string'], (a) => mapRunes(a[0] as string, false))],
+    ['graphLink', fn(['string'], (a) => `/graph?g0.expr=${queryEscape(a[0] as string)}&g0.tab=0`)],
+    ['tableLink', fn(['string'], (a) => `/graph?g0.expr=${queryEscape(a[0] as string)}&g0.tab=1`)],
+    ['sortByLabel', fn(['string', 'queryResult'], (a) => {
+      const label = a[0] as string;
+      const v = a[1] as GoQueryResult;
+      if (v.items !== undefined) {
+        const key = (s: GoSample): string => (s.labels.entries?.get(label) as string | undefined) ?? '';
+        // Array#sort is stable, as sort.Stable.
+        v.items.sort((x, y) => compareGoStrings(key(x), key(y)));
+      }
+      return v;
+    })],
+    ['stripPort', fn(['string'], (a) => splitHostPort(a[0] as string)?.host ?? (a[0] as string))],
+    ['stripDomain', fn(['string'], (a) => {
+      const hostPort = a[0] as string;
+      const hp = splitHostPort(hostPort);
+      let host = hp?.host ?? hostPort;
+      const port = hp?.port ?? '';
+      if (isIPAddr(host)) return hostPort;
+      host = host.split('.')[0] as string;
+      return port !== '' ? joinHostPort(host, port) : host;
+    })],
+    ['humanize', fn(['any'], (a) => humanize(a[0]))],
+    ['humanize1024', fn(['any'], (a) => humanize1024(a[0]))],
+    ['humanizeDuration', fn(['any'], (a) => humanizeDuration(a[0]))],
+    ['humanizePercentage', fn(['any'], (a) => g4(convertToFloat(a[0]) * 100, '%'))],
+    ['humanizeTimestamp', fn(['any'], (a) => humanizeTimestamp(a[0]))],
+    ['toTime', fn(['any'], (a) => floatToTime(convertToFloat(a[0])))],
+    ['toDuration', fn(['any'], (a) => {
+      const v = convertToFloat(a[0]) * 1e9;
+      // time.Duration(v): out-of-range conversions give int64's minimum on amd64.
+      const ns = Number.isFinite(v) && Math.abs(v) < 9.223372036854776e18 ? BigInt(Math.trunc(v)) : -(1n << 63n);
+      return new GoDuration(ns);
+    })],
+    ['now', fn([], () => env.evalTimeMs / 1000)],
+    ['pathPrefix', fn([], () => urlPath(env.externalURL))],
+    ['externalURL', fn([], () => env.externalURL)],
+    ['parseDuration', fn(['string'], (a) => Number(parseDurationAllowNegative(a[0] as string)) / 1e9)],
+    ['urlQueryEscape', fn(['string'], (a) => queryEscape(a[0] as string))],
+  ]);
+}
+
+/** Every function name Prometheus defines (the parser's "function … not defined" check). */
+export const PROMETHEUS_FUNC_NAMES: readonly string[] = [
+  'query', 'first', 'label', 'value', 'strvalue', 'args', 'reReplaceAll', 'safeHtml', 'match', 'title', 'toUpper',
+  'toLower', 'graphLink', 'tableLink', 'sortByLabel', 'stripPort', 'stripDomain', 'humanize', 'humanize1024',
+  'humanizeDuration', 'humanizePercentage', 'humanizeTimestamp', 'toTime', 'toDuration', 'now', 'pathPrefix',
+  'externalURL', 'parseDuration', 'urlQueryEscape',
+];
