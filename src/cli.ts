@@ -477,8 +477,8 @@ async function defaultLoadApp(): Promise<AppConstructor> {
   return mod.App;
 }
 
-function optional<K extends string>(key: K, v: string | undefined): { [P in K]?: string } {
-  return (v === undefined ? {} : { [key]: v }) as { [P in K]?: string };
+function optional<K extends string, V = string>(key: K, v: V | undefined): { [P in K]?: V } {
+  return (v === undefined ? {} : { [key]: v }) as { [P in K]?: V };
 }
 
 function errorMessage(err: unknown): string {
