@@ -79,6 +79,8 @@ export class RuleManager {
   private writing: Promise<void> | undefined;
   private writeAgain = false;
   private readonly staleTimers = new Set<NodeJS.Timeout>();
+  /** The state file had groups at start (it must be rewritten even when every alert is gone). */
+  private stateFileRead = false;
 
   constructor(private readonly opts: RuleManagerOptions) {
     this.log = opts.logger;
@@ -119,6 +121,7 @@ export class RuleManager {
       if (this.started) return;
       if (this.opts.statePath !== undefined) {
         const saved = await readAlertState(this.opts.statePath, (reason) => this.log.warn({ reason }, 'ignoring alert state file'));
+        this.stateFileRead = saved.length > 0;
         for (const s of saved) {
           const e = this.entries.get(groupKey(s.file, s.name));
           if (e === undefined) continue;
@@ -331,7 +334,8 @@ export class RuleManager {
   /** Writes the state file; writes requested while one runs coalesce into one more write. */
   private queueWrite(): void {
     const path = this.opts.statePath;
-    if (path === undefined) return;
+    // Nothing to keep and no file to update: a sidecar without alerting rules leaves no state file behind.
+    if (path === undefined || (this.persisted.size === 0 && !this.stateFileRead)) return;
     if (this.writing !== undefined) {
       this.writeAgain = true;
       return;

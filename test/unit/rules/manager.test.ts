@@ -1,6 +1,6 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { RuleFileError } from '../../../src/errors.js';
 import { nullLogger } from '../../../src/log/logger.js';
@@ -251,11 +251,14 @@ describe('RuleManager alert state file', () => {
 
   it('a corrupt state file is ignored (start does not fail)', async () => {
     const path = alertStatePath(dir);
+    // a manager without alerting rules leaves no state file behind
     const s0 = setup({ statePath: path });
     s0.setFiles([]);
     await s0.m.load([], '/');
     await s0.m.start();
     await s0.m.stop();
+    expect(existsSync(path)).toBe(false);
+    mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, '{"version":1,"groups":[{"file":3}]');
     const s = setup({ statePath: path });
     s.setFiles([ruleFile('a.yml', groupSpec('a.yml', 'g', { intervalMs: 10_000 }))]);
