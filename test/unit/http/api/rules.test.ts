@@ -10,7 +10,7 @@ import { startServer, type RunningServer } from '../../../../src/http/server.js'
 import { apiBuildInfo } from '../../../../src/http/api/status-info.js';
 import { nullLogger } from '../../../../src/log/logger.js';
 import { Engine } from '../../../../src/promql/engine/index.js';
-import type { RuleGroupRunner, RuleStatus } from '../../../../src/rules/types.js';
+import type { RuleGroupRunner, RuleGroupSpec, RuleSpec, RuleStatus } from '../../../../src/rules/types.js';
 import { MemorySeriesStore } from '../../../../src/store/index.js';
 import { fakeRunner, groupSpec } from '../../rules/fake-runner.js';
 
@@ -45,13 +45,11 @@ async function serve(groups: () => readonly RuleGroupRunner[] | undefined): Prom
 }
 
 function withAlert(): RuleGroupRunner {
-  const spec = {
-    ...groupSpec('/r/a.yml', 'g', { intervalMs: 15_000 }),
-    rules: [
-      { kind: 'recording' as const, record: 'r:one', expr: 'vector(1)', labels: {}, pos: { line: 4, column: 7 } },
-      { kind: 'alerting' as const, alert: 'Up', expr: 'vector(1)', forMs: 60_000, keepFiringForMs: 0, labels: { severity: 'page' }, annotations: {}, pos: { line: 6, column: 7 } },
-    ],
-  };
+  const rules: RuleSpec[] = [
+    { kind: 'recording', record: 'r:one', expr: 'vector(1)', labels: {}, pos: { line: 4, column: 7 } },
+    { kind: 'alerting', alert: 'Up', expr: 'vector(1)', forMs: 60_000, keepFiringForMs: 0, labels: { severity: 'page' }, annotations: {}, pos: { line: 6, column: 7 } },
+  ];
+  const spec: RuleGroupSpec = { ...groupSpec('/r/a.yml', 'g', { intervalMs: 15_000 }), rules };
   const r = fakeRunner(spec);
   const statuses: RuleStatus[] = [
     { spec: spec.rules[0]!, health: 'ok', lastError: undefined, lastEvaluationMs: 1_700_000_000_000, evaluationDurationMs: 1, alerts: [] },
@@ -88,6 +86,13 @@ describe('/api/v1/rules and /api/v1/alerts over HTTP', () => {
     const alerts = (await (await fetch(`${base}/alerts`)).json()) as { data: { alerts: { state: string; activeAt: string; value: string }[] } };
     expect(alerts.data.alerts).toEqual([{ labels: { alertname: 'Up', severity: 'page' }, annotations: {}, state: 'pending', activeAt: '2023-11-14T22:13:20Z', value: '1e+00' }]);
     expect((await fetch(`${base}/rules`, { method: 'POST' })).status).toBe(404);
+  });
+
+  it('the status page lists the active alerts', async () => {
+    const base = await serve(() => [withAlert()]);
+    const page = await (await fetch(base.replace(/\/api\/v1$/, '/'))).text();
+    expect(page).toContain('1 rule group(s), 2 rule(s); 1 active alert(s).');
+    expect(page).toContain('<td>Up</td><td>pending</td><td>2023-11-14T22:13:20Z</td><td><code>severity=&#34;page&#34;</code></td>');
   });
 
   it('refuses bad parameters with bad_data and status 400', async () => {
