@@ -26,7 +26,7 @@ import { configWarnings, defaultConfig, loadConfigFile } from './config/load.js'
 import type { ConfigOverrides } from './config/load.js';
 import type { BridgeConfig } from './config/schema.js';
 import { reservedKeyWarning, reservedKeyWarnings } from './config/sections/global.js';
-import { parseDuration } from './config/duration.js';
+import { formatDuration, parseDuration } from './config/duration.js';
 import { loadWebConfig } from './config/web-config.js';
 import type { WebConfig } from './config/web-config.js';
 import { CliError } from './errors.js';
@@ -277,7 +277,8 @@ export async function runCli(argv: readonly string[], io: CliIo, deps: CliDeps =
             .filter((o) => o.long !== '--version')
             .map((o) => {
               const v = program.getOptionValue(o.attributeName()) as unknown;
-              const text = v === undefined ? '' : typeof v === 'object' && v !== null && 'host' in v && 'port' in v ? `${String(v.host)}:${String(v.port)}` : String(v);
+              const durationFlag = o === opt.forOutageTolerance || o === opt.forGracePeriod || o === opt.resendDelay;
+              const text = v === undefined ? '' : durationFlag && typeof v === 'number' ? formatDuration(v) : typeof v === 'object' && v !== null && 'host' in v && 'port' in v ? `${String(v.host)}:${String(v.port)}` : String(v);
               return [(o.long ?? '').replace(/^--/, ''), text];
             }),
         ),
