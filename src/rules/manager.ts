@@ -24,6 +24,9 @@ import { evalSlotAtOrBefore, groupOffsetNs, msToNs, nextSlot, slotMs } from './s
 import { readAlertState, writeAlertState } from './state-file.js';
 import type { PersistedGroupState, RuleFile, RuleGroupRunner, RuleGroupSpec } from './types.js';
 
+/** The longest delay a Node timer takes as given. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /** Prometheus's `GroupKey(file, name)`: the identity of a group, and the `rule_group` label of its self-metrics. */
 export function groupKey(file: string, name: string): string {
   return `${file};${name}`;
@@ -254,6 +257,15 @@ export class RuleManager {
     const delayNs = atNs - msToNs(this.now());
     // Round up: a timer must not fire before its slot (the slot's ms timestamp would lie in the future).
     const delayMs = delayNs <= 0n ? 0 : Number((delayNs + 999_999n) / 1_000_000n);
+    // Node fires a timer longer than 2^31−1 ms (~24.8 days) at once: a longer interval waits in steps.
+    if (delayMs > MAX_TIMER_MS) {
+      e.timer = setTimeout(() => {
+        e.timer = undefined;
+        if (!e.stopped) this.arm(e, atNs, fire);
+      }, MAX_TIMER_MS);
+      e.timer.unref?.();
+      return;
+    }
     e.timer = setTimeout(() => {
       e.timer = undefined;
       fire();
@@ -371,7 +383,7 @@ export class RuleManager {
       markStale(stoppedAtMs).catch((err: unknown) =>
         this.log.error({ group: e.key, err: err instanceof Error ? err.message : String(err) }, 'writing staleness markers of a removed group failed'),
       );
-    }, Number(e.intervalNs / 1_000_000n) * 2);
+    }, Math.min(MAX_TIMER_MS, Number(e.intervalNs / 1_000_000n) * 2));
     t.unref?.();
     this.staleTimers.add(t);
   }

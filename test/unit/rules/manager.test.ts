@@ -117,6 +117,17 @@ describe('RuleManager scheduling', () => {
     await stopped;
   });
 
+  it('an interval longer than a Node timer can wait (30d) still evaluates once per interval, on its slot', async () => {
+    const s = setup();
+    const D30 = 30 * 86_400_000;
+    s.setFiles([ruleFile('a.yml', groupSpec('a.yml', 'monthly', { intervalMs: D30 }))]);
+    await s.m.load(['a.yml'], '/');
+    await s.m.start();
+    await vi.advanceTimersByTimeAsync(2 * D30);
+    expect(s.runner('monthly').evaluations).toEqual(expectedSlots('a.yml', 'monthly', D30, T0, 2));
+    await s.m.stop();
+  });
+
   it('counts rule evaluations and failures per group', async () => {
     const s = setup();
     s.setFiles([ruleFile('a.yml', groupSpec('a.yml', 'g', { intervalMs: 10_000, exprs: ['vector(1)', 'vector(2)'] }))]);
