@@ -8,6 +8,7 @@
  *                         [--log.level=debug|info|warn|error] [--log.format=logfmt|json]
  * flink-prometheus-bridge check config PATH...
  * flink-prometheus-bridge check rules [--lint=duplicate-rules] [--lint-fatal] [--ignore-unknown-fields] [PATH...]
+ * flink-prometheus-bridge test rules [--run=REGEXP]... [--ignore-unknown-fields] FILE...   (promtool test rules)
  * flink-prometheus-bridge version
  * ```
  * Exit codes: 0 success (and after a clean shutdown on SIGTERM/SIGINT), 1 for a bad flag, config, web config or
@@ -32,6 +33,7 @@ import type { WebConfig } from './config/web-config.js';
 import { CliError } from './errors.js';
 import { checkPathsExist, checkRules } from './rules/file/check.js';
 import { createTemplateExpander } from './rules/template/index.js';
+import { testRules } from './rules/unit-test/run.js';
 import type { TemplateExpander } from './rules/types.js';
 import { createLogger, LOG_FORMATS, LOG_LEVELS } from './log/logger.js';
 import type { LogFormat, Logger, LogLevel } from './log/logger.js';
@@ -321,6 +323,28 @@ export async function runCli(argv: readonly string[], io: CliIo, deps: CliDeps =
           templates: deps.templates ?? createTemplateExpander(),
         },
         { stdout: io.stdout, stderr: io.stderr, readStdin: deps.readStdin ?? (() => readFileSync(0)) },
+      );
+    });
+
+  const test = program.command('test').description('unit tests');
+  test
+    .command('rules')
+    .description("unit tests for rules, promtool's unit-test file format")
+    .argument('<test-rule-file...>', 'the unit test files')
+    .option('--run <regexp>', 'only run test groups whose names match the regular expression (repeatable)', (v: string, prev: string[]) => [...prev, v], [])
+    .option('--ignore-unknown-fields', 'ignore unknown fields in the test and rule files', false)
+    .action(async (paths: string[], o: { run: string[]; ignoreUnknownFields: boolean }) => {
+      // As `check rules`: promtool (kingpin `ExistingFiles`) refuses missing paths and directories first.
+      const missing = checkPathsExist(paths);
+      if (missing !== undefined) {
+        io.stderr.write(`${PROGRAM_NAME}: error: ${missing}, try --help\n`);
+        exitCode = 1;
+        return;
+      }
+      exitCode = await testRules(
+        paths,
+        { run: o.run, ignoreUnknownFields: o.ignoreUnknownFields, templates: deps.templates ?? createTemplateExpander() },
+        { stdout: io.stdout, stderr: io.stderr },
       );
     });
 

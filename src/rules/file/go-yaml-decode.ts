@@ -119,7 +119,12 @@ class Decoder {
   pos(node: unknown): NodePos {
     const range = (node as { range?: [number, number, number] | null }).range;
     if (range === undefined || range === null) return { line: 0, column: 0 };
-    const offset = Math.min(range[0], this.text.length);
+    let offset = Math.min(range[0], this.text.length);
+    // libyaml's node starts at its properties (`&anchor`, `!tag`); the yaml package's range starts after them.
+    const props = node as { anchor?: string; tag?: string };
+    if ((props.anchor !== undefined && props.anchor !== '') || (props.tag !== undefined && props.tag !== '')) {
+      offset = propsStart(this.text, offset);
+    }
     const lp = this.lineCounter.linePos(offset);
     // libyaml counts characters; LineCounter counts UTF-16 units.
     const lineStart = offset - (lp.col - 1);
@@ -127,11 +132,24 @@ class Decoder {
     return { line: lp.line, column };
   }
 
+  /**
+   * A scalar's `yaml.Node.Value`. libyaml ends a block scalar that runs to the end of a file without a final
+   * line break without one; the yaml package adds it.
+   */
+  scalarValue(n: Scalar): string {
+    const v = scalarText(n);
+    if ((n.type === Scalar.BLOCK_LITERAL || n.type === Scalar.BLOCK_FOLDED) && v.endsWith('\n') && !this.text.endsWith('\n')) {
+      const end = n.range?.[1] ?? 0;
+      if (end >= this.text.length) return v.slice(0, -1);
+    }
+    return v;
+  }
+
   private terror(node: YamlNode, tag: string, t: GoType): void {
     const nodeTag = typeof node.tag === 'string' && node.tag !== '' ? shortTag(node.tag) : tag;
     let value = '';
     if (nodeTag !== '!!seq' && nodeTag !== '!!map') {
-      const raw = isScalar(node) ? scalarText(node) : '';
+      const raw = isScalar(node) ? this.scalarValue(node) : '';
       const bytes = Buffer.from(raw, 'utf8');
       value = bytes.length > 10 ? ` \`${bytes.subarray(0, 7).toString('utf8')}...\`` : ` \`${raw}\``;
     }
@@ -178,7 +196,7 @@ class Decoder {
   private scalar(node: Scalar, r: Resolved, t: GoType): Outcome {
     switch (t.k) {
       case 'string':
-        return { ok: true, value: scalarText(node) };
+        return { ok: true, value: this.scalarValue(node) };
       case 'int': {
         let v: bigint | undefined;
         if (r.tag === '!!int') v = (r as { v: bigint }).v;
@@ -339,6 +357,20 @@ class Decoder {
       if (r.ok && r.value !== undefined) out.push(r.value);
     }
     return { ok: true, value: out };
+  }
+}
+
+/** Walks back over `&anchor` / `!tag` words (and the blanks between them) that precede `offset`. */
+function propsStart(text: string, offset: number): number {
+  let start = offset;
+  for (;;) {
+    let j = start;
+    while (j > 0 && (text[j - 1] === ' ' || text[j - 1] === '\t')) j--;
+    let k = j;
+    while (k > 0 && !/\s/.test(text[k - 1] as string)) k--;
+    const word = text.slice(k, j);
+    if (k < j && (word.startsWith('&') || word.startsWith('!'))) start = k;
+    else return start;
   }
 }
 

@@ -3,7 +3,7 @@
  * keys (yaml.v3 `KnownFields`), the same checks in the same order and the same wording, so `check rules` can print
  * what promtool prints and the rule manager can log `file:line:col` errors.
  */
-import { LineCounter, parseAllDocuments } from 'yaml';
+import { isAlias, isNode, LineCounter, parseAllDocuments, visit } from 'yaml';
 import type { Document } from 'yaml';
 import { BridgeError } from '../../errors.js';
 import { parseExpr } from '../../promql/parser/index.js';
@@ -146,6 +146,14 @@ export function parseRuleFileContent(content: Uint8Array | string, opts: RuleFil
     const issue: RuleFileIssue = { text: t, line: at.line, column: at.col, detail: t };
     return { groups: [], issues: [issue, issue], warnings: [MULTI_DOC_WARNING] };
   }
+  if (first !== undefined) {
+    // yaml.v3's parser refuses an alias to an anchor not defined before it, like a syntax error.
+    const unknown = firstUnknownAlias(first);
+    if (unknown !== undefined) {
+      const t = `yaml: unknown anchor '${unknown}' referenced`;
+      return { groups: [], issues: [plainIssue(t), plainIssue(t)], warnings: [MULTI_DOC_WARNING] };
+    }
+  }
   if (docs.length > 1) warnings.push(MULTI_DOC_WARNING);
   if (first === undefined) return { groups: [], issues: [], warnings };
 
@@ -171,6 +179,24 @@ export function parseRuleFileContent(content: Uint8Array | string, opts: RuleFil
   const groups = toGroups(strictValue, nodeValue);
   const validation = validateGroups(groups, opts);
   return { groups: validation.length > 0 ? [] : groups, issues: validation, warnings };
+}
+
+/** The name of the first alias (in document order) whose anchor is not defined before it, if any. */
+function firstUnknownAlias(doc: Document.Parsed): string | undefined {
+  const defined = new Set<string>();
+  let unknown: string | undefined;
+  visit(doc, (_key, node) => {
+    if (isAlias(node)) {
+      if (!defined.has(node.source)) {
+        unknown = node.source;
+        return visit.BREAK;
+      }
+    } else if (isNode(node) && typeof node.anchor === 'string' && node.anchor !== '') {
+      defined.add(node.anchor);
+    }
+    return undefined;
+  });
+  return unknown;
 }
 
 function plainIssue(text: string): RuleFileIssue {

@@ -5,8 +5,9 @@
  */
 import { sprint, sprintf, sprintln, sprintValue } from './go-fmt.js';
 import { GoCallError, type FuncMap, type GoFunc } from './functions.js';
+import { IfaceIndex } from './iface.js';
 import {
-  GoComplex, GoHTML, GoInt, GoMap, GoQueryResult, GoSample, goKind, goTypeName, isNilPtr, isTrue, type GoValue,
+  GoComplex, GoHTML, GoInt, GoMap, GoQueryResult, GoSample, goElemTypeName, goKind, goTypeName, isNilPtr, isTrue, type GoValue,
 } from './values.js';
 
 /** `url.QueryEscape`: unreserved bytes kept, space as `+`, the rest `%XX`. */
@@ -24,8 +25,8 @@ export function queryEscape(s: string): string {
 /** `printableValue` then `fmt.Sprint`, or the string itself for one string argument (`evalArgs`). */
 function evalArgs(args: readonly GoValue[]): string {
   if (args.length === 1 && typeof args[0] === 'string') return args[0];
-  // printableValue dereferences pointers: a `*sample` prints `{…}`, not `&{…}`.
-  return sprint(args, true);
+  // printableValue dereferences pointers (a `*sample` prints `{…}`, not `&{…}`) and turns nil into "<no value>".
+  return sprint(args.map((a) => (a === undefined ? '<no value>' : a)), true);
 }
 
 /** `template.HTMLEscapeString`. */
@@ -66,9 +67,10 @@ export function jsEscape(s: string): string {
   return out;
 }
 
-type BasicKind = 'invalid' | 'bool' | 'complex' | 'int' | 'float' | 'string';
+type BasicKind = 'invalid' | 'bool' | 'complex' | 'int' | 'uint' | 'float' | 'string';
 
 function basicKind(v: GoValue): BasicKind {
+  if (v instanceof GoInt && v.unsigned) return 'uint';
   const k = goKind(v);
   switch (k) {
     case 'bool':
@@ -93,6 +95,8 @@ function eqPair(a: GoValue, b: GoValue): boolean {
   const k1 = basicKind(a);
   const k2 = basicKind(b);
   if (k1 !== k2) {
+    // int and uint compare by value (a negative int never equals a uint).
+    if ((k1 === 'int' && k2 === 'uint') || (k1 === 'uint' && k2 === 'int')) return bigOf(a) === bigOf(b);
     if (a !== undefined && b !== undefined) {
       throw new GoCallError(`incompatible types for comparison: ${goTypeName(a)} and ${goTypeName(b)}`);
     }
@@ -106,6 +110,7 @@ function eqPair(a: GoValue, b: GoValue): boolean {
     case 'float':
       return a === b;
     case 'int':
+    case 'uint':
       return bigOf(a) === bigOf(b);
     case 'string':
       return strOf(a) === strOf(b);
@@ -114,13 +119,13 @@ function eqPair(a: GoValue, b: GoValue): boolean {
   const ka = goKind(a);
   const kb = goKind(b);
   if (ka !== kb && ka !== 'invalid' && kb !== 'invalid') {
-    throw new GoCallError(`non-comparable types ${sprintValue(a)}: ${goTypeName(a)}, ${goTypeName(b)}: ${sprintValue(b)}`);
+    throw new GoCallError(sprintf('non-comparable types %s: ', [a]) + `${goTypeName(a)}, ${goTypeName(b)}: ${sprintValue(b)}`);
   }
   const nilA = a === undefined || isNilPtr(a) || (a instanceof GoMap && a.entries === undefined) || (a instanceof GoQueryResult && a.items === undefined);
   const nilB = b === undefined || isNilPtr(b) || (b instanceof GoMap && b.entries === undefined) || (b instanceof GoQueryResult && b.items === undefined);
   if (nilA || nilB) return nilA === nilB;
   if (b instanceof GoMap || b instanceof GoQueryResult) {
-    throw new GoCallError(`non-comparable type ${sprintValue(b)}: ${goTypeName(b)}`);
+    throw new GoCallError(sprintf('non-comparable type %s: ', [b]) + goTypeName(b));
   }
   return a === b;
 }
@@ -130,7 +135,10 @@ function lt(a: GoValue, b: GoValue): boolean {
   if (k1 === 'invalid') throw new GoCallError('invalid type for comparison');
   const k2 = basicKind(b);
   if (k2 === 'invalid') throw new GoCallError('invalid type for comparison');
-  if (k1 !== k2) throw new GoCallError(`incompatible types for comparison: ${goTypeName(a)} and ${goTypeName(b)}`);
+  if (k1 !== k2) {
+    if ((k1 === 'int' && k2 === 'uint') || (k1 === 'uint' && k2 === 'int')) return bigOf(a) < bigOf(b);
+    throw new GoCallError(`incompatible types for comparison: ${goTypeName(a)} and ${goTypeName(b)}`);
+  }
   switch (k1) {
     case 'bool':
     case 'complex':
@@ -138,6 +146,7 @@ function lt(a: GoValue, b: GoValue): boolean {
     case 'float':
       return (a as number) < (b as number);
     case 'int':
+    case 'uint':
       return bigOf(a) < bigOf(b);
     default: {
       // Go compares strings byte-wise.
@@ -147,6 +156,7 @@ function lt(a: GoValue, b: GoValue): boolean {
 }
 
 function indexArg(index: GoValue, cap: number): number {
+  if (index instanceof IfaceIndex) throw new GoCallError('cannot index slice/array with type interface {}');
   if (index instanceof GoInt) {
     const x = index.v;
     if (x < 0n || x > BigInt(cap)) throw new GoCallError(`index out of range: ${x}`);
@@ -158,7 +168,7 @@ function indexArg(index: GoValue, cap: number): number {
 
 /** A byte of a string (`index "abc" 0` is a `uint8`), printed as its number. */
 function byteAt(s: string, i: number): GoValue {
-  return new GoInt(BigInt(Buffer.from(s, 'utf8')[i] as number));
+  return new GoInt(BigInt(Buffer.from(s, 'utf8')[i] as number), 'uint8');
 }
 
 function index(item: GoValue, indexes: GoValue[]): GoValue {
@@ -184,9 +194,9 @@ function index(item: GoValue, indexes: GoValue[]): GoValue {
       const got = cur.entries?.get(key);
       cur = got !== undefined ? got : cur.elem === 'string' ? '' : undefined;
     } else if (cur instanceof GoSample) {
-      throw new GoCallError(`can't index item of type ${goTypeName(cur)}`);
+      throw new GoCallError(`can't index item of type ${goElemTypeName(cur)}`);
     } else {
-      throw new GoCallError(`can't index item of type ${goTypeName(cur)}`);
+      throw new GoCallError(`can't index item of type ${goElemTypeName(cur)}`);
     }
   }
   return cur;
@@ -204,7 +214,7 @@ function slice(item: GoValue, indexes: GoValue[]): GoValue {
     cap = len = Buffer.byteLength(strOf(item));
   } else if (item instanceof GoQueryResult) {
     cap = len = item.length;
-  } else throw new GoCallError(`can't slice item of type ${goTypeName(item)}`);
+  } else throw new GoCallError(`can't slice item of type ${goElemTypeName(item)}`);
   const idx = [0, len, 0];
   indexes.forEach((ix, i) => {
     idx[i] = indexArg(ix, cap);
@@ -226,7 +236,7 @@ function length(item: GoValue): GoValue {
   if (item instanceof GoHTML) return new GoInt(BigInt(Buffer.byteLength(item.s)));
   if (item instanceof GoMap) return new GoInt(BigInt(item.entries?.size ?? 0));
   if (item instanceof GoQueryResult) return new GoInt(BigInt(item.length));
-  throw new GoCallError(`len of type ${goTypeName(item).replace(/^\*/, '')}`);
+  throw new GoCallError(`len of type ${goElemTypeName(item)}`);
 }
 
 const f = (params: GoFunc['params'], variadic: GoFunc['variadic'], call: GoFunc['call']): GoFunc =>

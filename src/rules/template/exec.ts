@@ -13,10 +13,11 @@ import type {
   ArgNode, BranchNode, ChainNode, CommandNode, FieldNode, IdentifierNode, ListNode, Node, NumberNode, PipeNode,
   TemplateNode, VariableNode,
 } from './nodes.js';
+import { IfaceIndex } from './iface.js';
 import { nodeString } from './nodes.js';
 import type { TreeSet } from './parser.js';
 import {
-  GoAlertData, GoComplex, GoDuration, GoInt, GoMap, GoQueryResult, GoSample, GoTime, goTypeName, isNilPtr,
+  GoAlertData, GoComplex, GoDuration, GoHTML, GoInt, GoMap, GoQueryResult, GoSample, GoTime, goTypeName, isNilPtr,
   isTrue, type GoValue,
 } from './values.js';
 
@@ -48,6 +49,8 @@ class State {
   vars: Variable[];
   out: string[] = [];
   depth = 0;
+  /** Whether the last field evaluated has a static interface type (struct/sample `.Value`, `map[string]interface {}`). */
+  lastFieldIface = false;
 
   constructor(
     /** Name of the template being executed (Go's `s.tmpl.Name()`). */
@@ -186,11 +189,14 @@ class State {
         return true;
       };
       let ran = false;
-      if (val instanceof GoInt) {
-        if (decl.length > 1) this.errorf(`can't use ${sprintValue(val)} to iterate over more than one variable`);
-        for (let i = 0n; i < val.v; i++) {
+      if (val instanceof GoInt || (val instanceof GoDuration && val.ns !== undefined)) {
+        // Go ranges over integers (Go 1.22); a *time.Duration is dereferenced to its int64 nanoseconds.
+        if (decl.length > 1) this.errorf(`can't use ${sprintValue(val, true)} to iterate over more than one variable`);
+        const n = val instanceof GoInt ? val.v : (val.ns as bigint);
+        const type = val instanceof GoInt ? val.type : 'int64';
+        for (let i = 0n; i < n; i++) {
           ran = true;
-          if (!oneIteration(undefined, new GoInt(i))) break;
+          if (!oneIteration(undefined, new GoInt(i, type))) break;
         }
       } else if (val instanceof GoQueryResult) {
         const items = val.items ?? [];
@@ -284,7 +290,7 @@ class State {
 
   private idealConstant(c: NumberNode): GoValue {
     this.node = c;
-    if (c.isComplex) return new GoComplex(0, c.float64);
+    if (c.isComplex) return new GoComplex(c.re, c.im);
     const isHexInt = c.text.length > 2 && c.text[0] === '0' && (c.text[1] === 'x' || c.text[1] === 'X') && !/[pP]/.test(c.text);
     const isRuneInt = c.text[0] === "'";
     if (c.isFloat && !isHexInt && !isRuneInt && /[.eEpP]/.test(c.text)) return c.float64;
@@ -324,7 +330,11 @@ class State {
   }
 
   private evalField(fieldName: string, args: readonly ArgNode[] | undefined, final: Final, receiver: GoValue): GoValue {
+    this.lastFieldIface = false;
     if (receiver === undefined) return undefined;
+    this.lastFieldIface =
+      ((receiver instanceof GoAlertData || receiver instanceof GoSample) && fieldName === 'Value') ||
+      (receiver instanceof GoMap && receiver.elem === 'any');
     const typ = goTypeName(receiver);
     const hasArgs = (args !== undefined && args.length > 1) || final !== MISSING;
     if (receiver instanceof GoAlertData) {
@@ -432,7 +442,16 @@ class State {
     const argv: GoValue[] = [];
     let i = 0;
     for (; i < numFixed && i < args.length; i++) argv.push(this.evalArg(dot, fn.params[i] as ParamType, args[i] as ArgNode));
-    if (fn.variadic !== undefined) for (; i < args.length; i++) argv.push(this.evalArg(dot, fn.variadic, args[i] as ArgNode));
+    if (fn.variadic !== undefined) {
+      for (; i < args.length; i++) {
+        const node = args[i] as ArgNode;
+        this.lastFieldIface = false;
+        const v = this.evalArg(dot, fn.variadic, node);
+        // slice does not unwrap interfaces in its indexes (Go's indexArg sees kind Interface).
+        const viaField = node.kind === 'field' || node.kind === 'chain' || (node.kind === 'variable' && node.ident.length > 1);
+        argv.push(isBuiltin && name === 'slice' && viaField && this.lastFieldIface ? (new IfaceIndex(v) as unknown as GoValue) : v);
+      }
+    }
     if (final !== MISSING) {
       let t: ParamType;
       if (fn.variadic !== undefined) t = numIn - 1 < numFixed ? (fn.params[numIn - 1] as ParamType) : fn.variadic;
@@ -441,7 +460,16 @@ class State {
     }
     if (isBuiltin && name === 'call') {
       const callee = argv[0];
-      const calleeName = args.length === 0 ? sprintValue(final === MISSING ? undefined : final) : nodeString(args[0] as ArgNode);
+      // Go names the callee by its node, or by reflect.Value.String() of a piped value: `<float64 Value>`.
+      const piped = final === MISSING ? undefined : final;
+      const calleeName =
+        args.length > 0
+          ? nodeString(args[0] as ArgNode)
+          : typeof piped === 'string'
+            ? piped
+            : piped instanceof GoHTML
+              ? piped.s
+              : `<${goTypeName(piped)} Value>`;
       this.node = node;
       if (callee === undefined) this.errorf(`error calling call: call of nil`);
       this.errorf(`error calling call: non-function ${calleeName} of type ${goTypeName(callee)}`);

@@ -102,16 +102,77 @@ function fmtF(neg: boolean, digs: Digits, prec: number): string {
   return out;
 }
 
+/** Mantissa (with the implicit bit) and unbiased exponent: |v| = mant × 2^(exp − 52). */
+function decompose(x: number): { mant: bigint; exp: number } {
+  buf.setFloat64(0, x);
+  const hi = buf.getUint32(0);
+  const lo = buf.getUint32(4);
+  let exp = (hi >>> 20) & 0x7ff;
+  let mant = (BigInt(hi & 0xfffff) << 32n) | BigInt(lo);
+  if (exp === 0) exp++;
+  else mant |= 1n << 52n;
+  return { mant, exp: exp - 1023 };
+}
+
+/** strconv's `fmtX`: `%x` / `%X` of a float (`0x1.8p+01`), `prec` hex digits after the point or −1 = shortest. */
+function fmtX(neg: boolean, x: number, prec: number, upper: boolean): string {
+  let { mant, exp } = decompose(x);
+  if (mant === 0n) exp = 0;
+  mant <<= 8n; // leading 1 (if any) at bit 60
+  while (mant !== 0n && (mant & (1n << 60n)) === 0n) {
+    mant <<= 1n;
+    exp--;
+  }
+  if (prec >= 0 && prec < 15) {
+    const shift = BigInt(prec * 4);
+    const extra = (mant << shift) & ((1n << 60n) - 1n);
+    mant >>= 60n - shift;
+    if ((extra | (mant & 1n)) > 1n << 59n) mant++;
+    mant <<= 60n - shift;
+    if ((mant & (1n << 61n)) !== 0n) {
+      mant >>= 1n;
+      exp++;
+    }
+  }
+  const hex = upper ? '0123456789ABCDEF' : '0123456789abcdef';
+  let out = `${neg ? '-' : ''}0${upper ? 'X' : 'x'}${(mant >> 60n) & 1n}`;
+  mant = (mant << 4n) & ((1n << 64n) - 1n);
+  if (prec < 0 && mant !== 0n) {
+    out += '.';
+    while (mant !== 0n) {
+      out += hex[Number((mant >> 60n) & 15n)];
+      mant = (mant << 4n) & ((1n << 64n) - 1n);
+    }
+  } else if (prec > 0) {
+    out += '.';
+    for (let i = 0; i < prec; i++) {
+      out += hex[Number((mant >> 60n) & 15n)];
+      mant = (mant << 4n) & ((1n << 64n) - 1n);
+    }
+  }
+  out += upper ? 'P' : 'p';
+  out += exp < 0 ? '-' : '+';
+  const e = Math.abs(exp);
+  out += e < 10 ? `0${e}` : String(e);
+  return out;
+}
+
 /**
- * `strconv.FormatFloat(v, verb, prec, 64)` for verb `e`, `E`, `f`, `g`, `G`; `prec` −1 = shortest.
+ * `strconv.FormatFloat(v, verb, prec, 64)` for verb `e`, `E`, `f`, `g`, `G`, `x`, `X`, `b`; `prec` −1 = shortest.
  * Specials as strconv: `NaN`, `+Inf`, `-Inf`.
  */
-export function formatFloat(v: number, verb: 'e' | 'E' | 'f' | 'g' | 'G', prec: number): string {
+export function formatFloat(v: number, verb: 'e' | 'E' | 'f' | 'g' | 'G' | 'x' | 'X' | 'b', prec: number): string {
   if (v !== v) return 'NaN';
   if (v === Infinity) return '+Inf';
   if (v === -Infinity) return '-Inf';
   const neg = v < 0 || Object.is(v, -0);
   const x = Math.abs(v);
+  if (verb === 'x' || verb === 'X') return fmtX(neg, x, prec, verb === 'X');
+  if (verb === 'b') {
+    const { mant, exp } = decompose(x);
+    const e = exp - 52;
+    return `${neg ? '-' : ''}${mant}p${e >= 0 ? '+' : '-'}${Math.abs(e)}`;
+  }
   const shortest = prec < 0;
   let digs: Digits;
   if (shortest) {

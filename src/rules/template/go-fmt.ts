@@ -16,6 +16,8 @@ import {
 } from './values.js';
 
 interface Flags {
+  /** `%#v`: Go syntax (strings quoted, maps with their type). */
+  sharpV?: boolean;
   plus: boolean;
   minus: boolean;
   sharp: boolean;
@@ -43,7 +45,7 @@ function pad(s: string, f: Flags, zeroOk = true): string {
 }
 
 /** `fmtFloat` of format.go: sign handling, NaN/Inf padding, zero padding after the sign. */
-function fmtFloat(v: number, verb: 'e' | 'E' | 'f' | 'g' | 'G', prec: number, f: Flags): string {
+function fmtFloat(v: number, verb: 'e' | 'E' | 'f' | 'g' | 'G' | 'x' | 'X' | 'b', prec: number, f: Flags): string {
   if (f.prec !== undefined) prec = f.prec;
   let num = formatFloat(v, verb, prec);
   if (num[0] !== '-' && num[0] !== '+') num = `+${num}`;
@@ -53,9 +55,12 @@ function fmtFloat(v: number, verb: 'e' | 'E' | 'f' | 'g' | 'G', prec: number, f:
     return pad(num, f, false);
   }
   if (f.sharp) {
-    let digits = verb === 'g' || verb === 'G' ? (prec === -1 ? 6 : prec) : 0;
+    // Go counts digits for %#g and %#x, not %#X (format.go: case 'v', 'g', 'G', 'x').
+    let digits = verb === 'g' || verb === 'G' || verb === 'x' ? (prec === -1 ? 6 : prec) : 0;
     let tail = '';
-    const ei = num.search(/[eE]/);
+    // The exponent is the tail: `p±dd` of %x, `e±dd` of %e/%g (in %x, e is a digit).
+    let ei = num.search(/[pP]/);
+    if (ei < 0 && verb !== 'x' && verb !== 'X') ei = num.search(/[eE]/);
     let body = num;
     if (ei >= 0) {
       tail = num.slice(ei);
@@ -132,6 +137,7 @@ function truncRunes(s: string, prec: number | undefined): string {
 }
 
 function fmtString(s: string, verb: string, f: Flags): string | undefined {
+  if (verb === 'v' && f.sharpV === true) return pad(goQuote(s), f);
   switch (verb) {
     case 'v':
     case 's':
@@ -193,6 +199,9 @@ function fmtFloatVerb(v: number, verb: string, f: Flags): string | undefined {
       return fmtFloat(v, 'g', -1, f);
     case 'g':
     case 'G':
+    case 'x':
+    case 'X':
+    case 'b':
       return fmtFloat(v, verb, -1, f);
     case 'f':
     case 'F':
@@ -208,7 +217,7 @@ function fmtFloatVerb(v: number, verb: string, f: Flags): string | undefined {
 function printArg(v: GoValue, verb: string, f: Flags, depth: number, deref = false): string {
   if (v === undefined) {
     if (verb === 'T' || verb === 'v') return pad('<nil>', f);
-    return badVerb(v, verb);
+    return badVerb(v, verb, f);
   }
   if (verb === 'T') return pad(goTypeName(v), f);
   let out: string | undefined;
@@ -223,7 +232,8 @@ function printArg(v: GoValue, verb: string, f: Flags, depth: number, deref = fal
       out = fmtFloatVerb(v, verb, f);
       break;
     default:
-      if (v instanceof GoInt) out = fmtIntVerb(v.v, verb, f);
+      if (v instanceof GoInt && v.unsigned && verb === 'v' && f.sharpV === true) out = pad(`0x${v.v.toString(16)}`, f);
+      else if (v instanceof GoInt) out = fmtIntVerb(v.v, verb, f);
       else if (v instanceof GoHTML) out = fmtString(v.s, verb, f);
       else if (v instanceof GoComplex) {
         if ('vgGfFeE'.includes(verb)) {
@@ -238,12 +248,19 @@ function printArg(v: GoValue, verb: string, f: Flags, depth: number, deref = fal
         if (v.ns === undefined) out = '<nil>';
         else if ('vsq'.includes(verb)) out = fmtString(formatGoDuration(v.ns), verb, f);
         else out = fmtIntVerb(v.ns, verb, f);
+      } else if (v instanceof GoMap && verb === 'v' && f.sharpV === true) {
+        const parts = v.sortedKeys().map((k) => `${printArg(k, verb, f, depth + 1)}:${printArg(v.entries?.get(k), verb, f, depth + 1)}`);
+        out = `${v.typeName}{${parts.join(', ')}}`;
       } else if (v instanceof GoMap) {
         const parts = v.sortedKeys().map((k) => `${printArg(k, verb, f, depth + 1)}:${printArg(v.entries?.get(k), verb, f, depth + 1)}`);
         out = `map[${parts.join(' ')}]`;
       } else if (v instanceof GoSample) {
         if (v.isNil) out = '<nil>';
-        else if (depth > 0) out = '0xc000000000';
+        else if (depth > 0) {
+          // Go prints a nested pointer as its address for %v (we cannot match the number), and a bad verb with
+          // the pointee for verbs pointers do not take.
+          out = 'vpboxXd'.includes(verb) ? '0xc000000000' : `%!${verb}(*template.sample=${printArg(v, 'v', f, 0)})`;
+        }
         else out = `${deref ? '' : '&'}{${printArg(v.labels, verb, f, depth + 1)} ${printArg(v.value, verb, f, depth + 1)}}`;
       } else if (v instanceof GoQueryResult) {
         out = `[${(v.items ?? []).map((s) => printArg(s, verb, f, depth + 1)).join(' ')}]`;
@@ -251,12 +268,13 @@ function printArg(v: GoValue, verb: string, f: Flags, depth: number, deref = fal
         out = `{${[v.labels, v.externalLabels, v.externalURL, v.value].map((x) => printArg(x, verb, f, depth + 1)).join(' ')}}`;
       }
   }
-  return out ?? badVerb(v, verb);
+  return out ?? badVerb(v, verb, f);
 }
 
-function badVerb(v: GoValue, verb: string): string {
+/** `%!verb(type=value)`: the value printed with %v and the same flags (`%.2f` of "abc" gives `%!f(string=ab)`). */
+function badVerb(v: GoValue, verb: string, f: Flags = NO_FLAGS): string {
   if (v === undefined) return `%!${verb}(<nil>)`;
-  return `%!${verb}(${goTypeName(v)}=${printArg(v, 'v', NO_FLAGS, 0)})`;
+  return `%!${verb}(${goTypeName(v)}=${printArg(v, 'v', f, 0)})`;
 }
 
 /**
@@ -372,6 +390,12 @@ export function sprintf(format: string, args: readonly GoValue[]): string {
       continue;
     }
     const arg = args[argNum++];
+    if (verb === 'v') {
+      // Go syntax (%#v) and struct-field syntax (%+v) replace the flags for %v.
+      f.sharpV = f.sharp;
+      f.sharp = false;
+      f.plus = false;
+    }
     if (verb === 'w') {
       out += badVerb(arg, verb);
       continue;

@@ -59,6 +59,9 @@ export interface NumberNode {
   /** uint64 value when isUint. */
   readonly uint64: bigint;
   readonly float64: number;
+  /** Real and imaginary parts when isComplex. */
+  readonly re: number;
+  readonly im: number;
 }
 export interface StringNode { readonly kind: 'string'; readonly pos: number; readonly quoted: string; readonly text: string }
 

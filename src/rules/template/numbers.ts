@@ -108,12 +108,77 @@ export function parseFloatGo(s: string): number | undefined {
 /** Thrown for a literal Go rejects; `message` is Go's. */
 export class NumberSyntaxError extends Error {}
 
+/** `fmt`'s `floatToken` on `s` from `i`: the token and the index after it. */
+function floatToken(s: string, i0: number): { tok: string; next: number } {
+  let i = i0;
+  const accept = (set: string): boolean => {
+    if (i < s.length && set.includes(s[i] as string)) {
+      i++;
+      return true;
+    }
+    return false;
+  };
+  if (accept('nN') && accept('aA') && accept('nN')) return { tok: s.slice(i0, i), next: i };
+  accept('+-');
+  if (accept('iI') && accept('nN') && accept('fF')) return { tok: s.slice(i0, i), next: i };
+  let digits = '0123456789_';
+  let exp = 'eEpP';
+  if (accept('0') && accept('xX')) {
+    digits = '0123456789aAbBcCdDeEfF_';
+    exp = 'pP';
+  }
+  while (accept(digits));
+  if (accept('.')) while (accept(digits));
+  if (accept(exp)) {
+    accept('+-');
+    while (accept('0123456789_'));
+  }
+  return { tok: s.slice(i0, i), next: i };
+}
+
+/** `fmt`'s `convertFloat` (ParseFloat; a `p` exponent without `0x` by hand). */
+function convertFloat(str: string): number {
+  const p = str.indexOf('p');
+  if (p >= 0 && !/[xX]/.test(str)) {
+    const f = parseFloatGo(str.slice(0, p));
+    const m = /^[+-]?\d+$/.test(str.slice(p + 1)) ? Number(str.slice(p + 1)) : NaN;
+    if (f === undefined) throw new NumberSyntaxError(`strconv.ParseFloat: parsing ${JSON.stringify(str)}: invalid syntax`);
+    if (Number.isNaN(m)) throw new NumberSyntaxError(`strconv.Atoi: parsing ${JSON.stringify(str)}: invalid syntax`);
+    return f * Math.pow(2, m);
+  }
+  const f = /^[+-]?(inf|infinity)$/i.test(str) ? (str[0] === '-' ? -Infinity : Infinity) : /^nan$/i.test(str) ? NaN : parseFloatGo(str);
+  if (f === undefined) throw new NumberSyntaxError(`strconv.ParseFloat: parsing ${JSON.stringify(str)}: invalid syntax`);
+  if (!Number.isFinite(f) && !/inf|nan/i.test(str)) {
+    throw new NumberSyntaxError(`strconv.ParseFloat: parsing ${JSON.stringify(str)}: value out of range`);
+  }
+  return f;
+}
+
+/** `fmt.Sscan(text, &complex128)`: `N+Ni`. */
+function scanComplex(text: string): { re: number; im: number } {
+  const err = 'syntax error scanning complex number';
+  let i = 0;
+  const parens = text[0] === '(';
+  if (parens) i++;
+  const real = floatToken(text, i);
+  i = real.next;
+  if (text[i] !== '+' && text[i] !== '-') throw new NumberSyntaxError(err);
+  const sign = text[i] as string;
+  i++;
+  const imag = floatToken(text, i);
+  i = imag.next;
+  if (text[i] !== 'i') throw new NumberSyntaxError(err);
+  i++;
+  if (parens && text[i] !== ')') throw new NumberSyntaxError(err);
+  return { re: convertFloat(real.tok), im: convertFloat(sign + imag.tok) };
+}
+
 /**
  * `newNumber` for an itemNumber / itemCharConstant / itemComplex token.
  * @throws NumberSyntaxError ("illegal number syntax: …", "integer overflow: …", "malformed character constant: …")
  */
 export function newNumber(pos: number, text: string, kind: 'number' | 'char' | 'complex'): NumberNode {
-  const base = { kind: 'number' as const, pos, text, isComplex: false };
+  const base = { kind: 'number' as const, pos, text, isComplex: false, re: 0, im: 0 };
   if (kind === 'char') {
     const quote = text[0] as string;
     let r: number;
@@ -127,12 +192,14 @@ export function newNumber(pos: number, text: string, kind: 'number' | 'char' | '
     const b = BigInt(r);
     return { ...base, isInt: true, isUint: true, isFloat: true, int64: b, uint64: b, float64: r };
   }
-  if (kind === 'complex' || text.endsWith('i')) {
-    // Complex constants parse in Go but no Prometheus template function takes one; they are kept as imaginary
-    // numbers without execution support (see the README's template differences).
-    const f = kind === 'complex' ? undefined : parseFloatGo(text.slice(0, -1));
-    if (kind === 'complex' || f !== undefined) {
-      return { ...base, isComplex: true, isInt: false, isUint: false, isFloat: false, int64: 0n, uint64: 0n, float64: f ?? 0 };
+  if (kind === 'complex') {
+    const { re, im } = scanComplex(text);
+    return { ...base, isComplex: true, isInt: false, isUint: false, isFloat: false, int64: 0n, uint64: 0n, float64: 0, re, im };
+  }
+  if (text.endsWith('i')) {
+    const f = parseFloatGo(text.slice(0, -1));
+    if (f !== undefined && Number.isFinite(f)) {
+      return { ...base, isComplex: true, isInt: false, isUint: false, isFloat: false, int64: 0n, uint64: 0n, float64: 0, re: 0, im: f };
     }
   }
   let isInt = false;

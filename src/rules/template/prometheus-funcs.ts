@@ -189,6 +189,15 @@ function reQuote(s: string): string {
   return canBackquote(s) ? `\`${s}\`` : goQuote(s);
 }
 
+/**
+ * re2js words its syntax errors as Go's regexp/syntax, except that it drops the empty `: \`\`` Go appends to
+ * "trailing backslash at end of expression".
+ */
+function regexpError(e: unknown): string {
+  const msg = (e as Error).message;
+  return msg.endsWith('trailing backslash at end of expression') ? `${msg}: \`\`` : msg;
+}
+
 const reCache = new Map<string, RE2JS>();
 
 function compile(pattern: string): RE2JS {
@@ -267,53 +276,75 @@ function joinHostPort(host: string, port: string): string {
   return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
 }
 
-/** Go's `strings.ToUpper`/`ToLower`: rune by rune, keeping runes whose case mapping is not a single rune. */
+/**
+ * Go's `unicode.ToUpper`/`ToLower` of one rune use the simple (one-rune) case mappings of UnicodeData.txt;
+ * JavaScript uses the full mappings of SpecialCasing.txt where they exist (`ß` → `SS`, `İ` → `i̇`). Where
+ * JavaScript's result is not one rune, Go's simple mapping is looked up here, else the rune is kept.
+ */
+function simpleCase(c: string, up: boolean): string {
+  const m = up ? c.toUpperCase() : c.toLowerCase();
+  if ([...m].length === 1) return m;
+  const r = c.codePointAt(0) as number;
+  if (!up) return r === 0x130 ? 'i' : c;
+  // Greek letters with ypogegrammeni: simple upper case is the prosgegrammeni form (+8), e.g. ᾀ → ᾈ.
+  if ((r >= 0x1f80 && r <= 0x1f87) || (r >= 0x1f90 && r <= 0x1f97) || (r >= 0x1fa0 && r <= 0x1fa7)) {
+    return String.fromCodePoint(r + 8);
+  }
+  if (r === 0x1fb3 || r === 0x1fc3 || r === 0x1ff3) return String.fromCodePoint(r + 9);
+  return c;
+}
+
+/** Go's `strings.ToUpper`/`ToLower`: rune by rune with the simple case mappings. */
 function mapRunes(s: string, up: boolean): string {
   let out = '';
-  for (const c of s) {
-    const m = up ? c.toUpperCase() : c.toLowerCase();
-    out += [...m].length === 1 ? m : c;
-  }
+  for (const c of s) out += simpleCase(c, up);
   return out;
 }
 
-const WORD_CORE = /[\p{L}\p{M}\p{N}_]/u;
-const LETTER = /\p{L}/u;
-const DIGIT = /\p{N}/u;
+/** Title case of one rune (x/text uses the full mappings: `ß` → `Ss`, `ﬀ` → `Ff`, `ǆ` → `ǅ`). */
+const TITLE_SPECIAL: ReadonlyMap<string, string> = new Map([
+  ['ß', 'Ss'], ['ﬀ', 'Ff'], ['ﬁ', 'Fi'], ['ﬂ', 'Fl'], ['ﬃ', 'Ffi'], ['ﬄ', 'Ffl'], ['ﬅ', 'St'], ['ﬆ', 'St'],
+  ['ŉ', 'ʼN'], ['ǰ', 'J̌'], ['Ǆ', 'ǅ'], ['ǅ', 'ǅ'], ['ǆ', 'ǅ'], ['Ǉ', 'ǈ'], ['ǈ', 'ǈ'], ['ǉ', 'ǈ'], ['Ǌ', 'ǋ'],
+  ['ǋ', 'ǋ'], ['ǌ', 'ǋ'], ['Ǳ', 'ǲ'], ['ǲ', 'ǲ'], ['ǳ', 'ǲ'], ['և', 'Եւ'], ['ﬓ', 'Մն'], ['ﬔ', 'Մե'], ['ﬕ', 'Մի'],
+  ['ﬖ', 'Վն'], ['ﬗ', 'Մխ'],
+]);
+
+function titleRune(c: string): string {
+  const special = TITLE_SPECIAL.get(c);
+  if (special !== undefined) return special;
+  const r = c.codePointAt(0) as number;
+  // Greek with ypogegrammeni title-cases to one rune (ᾀ → ᾈ), unlike its full upper case.
+  if ((r >= 0x1f80 && r <= 0x1faf) || r === 0x1fb3 || r === 0x1fc3 || r === 0x1ff3) return simpleCase(c, true);
+  return c.toUpperCase();
+}
+
+const CASED = /[\p{Lowercase}\p{Uppercase}\p{Lt}]/u;
+const MID = /^[:\u00b7\u0387\u05f4\u2027\ufe13\ufe55\uff1a.\u2018\u2019\u2024\ufe52\uff07\uff0e']$/u;
+const LETTER_LIKE = /[\p{L}\p{M}\p{N}\p{Pc}\p{Cf}\u200d]/u;
 
 /**
- * `cases.Title(language.AmericanEnglish, cases.NoLower)`: in every word (Unicode word segmentation, simplified:
- * letters, marks, digits and `_`, joined by `.` `'` `’` `:` between letters or digits and `,` `;` between digits)
- * the first letter is title-cased and the rest kept: `x.y` → `X.y`, `1st` → `1St`, `foo-bar` → `Foo-Bar`.
+ * `cases.Title(language.AmericanEnglish, cases.NoLower)` (golang.org/x/text v0.43.0 `cases/map.go`
+ * `titleCaser.Transform`): the first cased letter after a word break is upper-cased, the rest kept. Letters, digits,
+ * marks and `_` never break; "Mid" runes (`:` `.` `'` `·` `’` …) do not break unless two follow each other; anything
+ * else breaks: `x.y` → `X.y`, `1st` → `1St`, `foo-bar` → `Foo-Bar`, `a:b` → `A:b`.
  */
 function title(s: string): string {
-  const cs = [...s];
   let out = '';
-  let inWord = false;
-  let titled = false;
-  for (let i = 0; i < cs.length; i++) {
-    const c = cs[i] as string;
-    let word = WORD_CORE.test(c);
-    if (!word && inWord && i + 1 < cs.length) {
-      const prev = cs[i - 1] as string;
-      const next = cs[i + 1] as string;
-      if (/[.'’:]/.test(c) && ((LETTER.test(prev) && LETTER.test(next)) || (DIGIT.test(prev) && DIGIT.test(next)))) word = true;
-      else if (/[,;]/.test(c) && DIGIT.test(prev) && DIGIT.test(next)) word = true;
-      else if (c === '.' && LETTER.test(prev) && DIGIT.test(next)) word = false;
-    }
-    if (!word) {
-      inWord = false;
-      titled = false;
+  let isMidWord = false;
+  let prevMid = false;
+  for (const c of s) {
+    const mid = MID.test(c);
+    if (prevMid && mid) isMidWord = false;
+    if (CASED.test(c)) {
+      if (!isMidWord) {
+        out += titleRune(c);
+        isMidWord = true;
+      } else out += c;
+    } else {
       out += c;
-      continue;
+      if (!mid && !LETTER_LIKE.test(c)) isMidWord = false;
     }
-    if (!inWord) titled = false;
-    inWord = true;
-    if (!titled && LETTER.test(c)) {
-      const t = c.toUpperCase();
-      out += [...t].length === 1 ? t : c;
-      titled = true;
-    } else out += c;
+    prevMid = mid;
   }
   return out;
 }
@@ -409,7 +440,7 @@ export function prometheusFuncs(env: FuncEnv): FuncMap {
       try {
         re = compile(a[0] as string);
       } catch (e) {
-        throw new GoCallError(`regexp: Compile(${reQuote(a[0] as string)}): ${(e as Error).message}`);
+        throw new GoCallError(`regexp: Compile(${reQuote(a[0] as string)}): ${regexpError(e)}`);
       }
       return replaceAll(re, a[2] as string, a[1] as string);
     })],
@@ -419,7 +450,7 @@ export function prometheusFuncs(env: FuncEnv): FuncMap {
       try {
         re = compile(a[0] as string);
       } catch (e) {
-        throw new GoCallError((e as Error).message);
+        throw new GoCallError(regexpError(e));
       }
       return re.matcher(a[1] as string).find();
     })],

@@ -18,9 +18,15 @@
  * | `complex128` constants | {@link GoComplex} |
  */
 
-/** Go `int` (64-bit). */
+/** A Go integer: `int` (constants, `len`), `int64` (time methods) or `uint8` (a byte of `index "s" 0`). */
 export class GoInt {
-  constructor(readonly v: bigint) {}
+  constructor(
+    readonly v: bigint,
+    readonly type: 'int' | 'int64' | 'uint8' = 'int',
+  ) {}
+  get unsigned(): boolean {
+    return this.type === 'uint8';
+  }
 }
 
 /** Go `complex128` (only from literals such as `1i`). */
@@ -126,7 +132,7 @@ export function goTypeName(v: GoValue): string {
     case 'number':
       return 'float64';
   }
-  if (v instanceof GoInt) return 'int';
+  if (v instanceof GoInt) return v.type;
   if (v instanceof GoComplex) return 'complex128';
   if (v instanceof GoMap) return v.typeName;
   if (v instanceof GoSample) return '*template.sample';
@@ -157,6 +163,11 @@ export function goKind(v: GoValue): GoKind {
   if (v instanceof GoAlertData) return 'struct';
   if (v instanceof GoHTML) return 'string';
   return 'ptr';
+}
+
+/** The type name after Go's `indirect` (pointers dereferenced): `time.Time`, `template.sample`. */
+export function goElemTypeName(v: GoValue): string {
+  return goKind(v) === 'ptr' ? goTypeName(v).replace(/^\*/, '') : goTypeName(v);
 }
 
 /** Whether a pointer-kind value is nil. */

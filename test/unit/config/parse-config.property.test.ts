@@ -45,7 +45,7 @@ describe('parseConfig on arbitrary input', () => {
     fc.assert(fc.property(soup, onlyConfigErrors), { numRuns: 3000 });
   });
 
-  it('well-formed YAML of random shapes using the real keys: only ConfigError', () => {
+  it('well-formed YAML of random shapes using the real keys: only ConfigError', { timeout: 60_000 }, () => {
     const value = fc.letrec<{ node: unknown }>((tie) => ({
       node: fc.oneof(
         { depthSize: 'small', withCrossShrink: true },

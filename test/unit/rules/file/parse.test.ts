@@ -243,6 +243,19 @@ describe('yaml.v3 decoding, as promtool 3.16 reports it', () => {
     ]);
   });
 
+  it('an alias to an undefined anchor is a parse error (with the multi-document warning, like a syntax error)', () => {
+    const r = parseRuleFileContent('groups:\n- name: g\n  labels: *undefined\n  rules: []\n');
+    expect(r.issues.map((i) => i.text)).toEqual(["yaml: unknown anchor 'undefined' referenced", "yaml: unknown anchor 'undefined' referenced"]);
+    expect(r.warnings).toEqual([MULTI_DOC_WARNING]);
+  });
+
+  it('a block scalar at the end of a file without a final line break has no trailing newline (libyaml)', () => {
+    expect(texts('groups:\n- name: g\n  rules:\n  - record: r\n    labels: |\n      up')).toEqual([
+      'yaml: unmarshal errors:\n  line 5: cannot unmarshal !!str `up` into map[string]string',
+      'yaml: unmarshal errors:\n  line 5: cannot unmarshal !!str `up` into map[string]string',
+    ]);
+  });
+
   it('empty, comment-only and null documents have no groups and no issues', () => {
     for (const t of ['', '# c\n', '~\n']) expect(parseRuleFileContent(t)).toEqual({ groups: [], issues: [], warnings: [] });
   });

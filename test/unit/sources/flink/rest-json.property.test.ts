@@ -89,7 +89,7 @@ async function cycleWith(mutations: Mutation[]): Promise<void> {
 }
 
 describe('fuzzing the Flink REST JSON', () => {
-  it('recorded answers with hostile values or arbitrary JSON never crash a cycle nor map a non-finite value', async () => {
+  it('recorded answers with hostile values or arbitrary JSON never crash a cycle nor map a non-finite value', { timeout: 60_000 }, async () => {
     await fc.assert(fc.asyncProperty(fc.array(mutation, { minLength: 1, maxLength: 3 }), cycleWith), { numRuns: 300 });
   });
 
