@@ -8,13 +8,13 @@
  *                         [--log.level=debug|info|warn|error] [--log.format=logfmt|json]
  * flink-prometheus-bridge check config PATH...
  * flink-prometheus-bridge check rules [--lint=duplicate-rules] [--lint-fatal] [--ignore-unknown-fields] [PATH...]
- * flink-prometheus-bridge test rules [--run=REGEXP]... [--ignore-unknown-fields] FILE...   (promtool test rules)
+ * flink-prometheus-bridge test rules [--run=REGEXP]... [--ignore-unknown-fields] [--junit=FILE] FILE...   (promtool test rules)
  * flink-prometheus-bridge version
  * ```
  * Exit codes: 0 success (and after a clean shutdown on SIGTERM/SIGINT), 1 for a bad flag, config, web config or
  * a failed start/stop; `check rules` uses promtool's (0, 1, and 3 for lint findings with `--lint-fatal`). All logic is in `runCli`, so tests drive it with fake streams, exit and signals.
  */
-import { readFileSync, realpathSync } from 'node:fs';
+import { readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
@@ -104,6 +104,15 @@ export function parseListenAddress(value: string): ListenAddress {
     throw new CliError(`"${value}": port must be a number from 0 to 65535`);
   }
   return { host: host === '' ? '0.0.0.0' : host, port: Number(portText) };
+}
+
+/** Writes the JUnit report (`failed to write JUnit XML: …` on stderr when it cannot, like promtool). */
+function writeJunit(path: string, xml: string, io: CliIo): void {
+  try {
+    writeFileSync(path, xml);
+  } catch (err) {
+    io.stderr.write(`failed to write JUnit XML: ${err instanceof Error ? err.message : String(err)}\n`);
+  }
 }
 
 /** `name, version X` plus node version and platform, like Prometheus' `--version`. */
@@ -332,8 +341,9 @@ export async function runCli(argv: readonly string[], io: CliIo, deps: CliDeps =
     .description("unit tests for rules, promtool's unit-test file format")
     .argument('<test-rule-file...>', 'the unit test files')
     .option('--run <regexp>', 'only run test groups whose names match the regular expression (repeatable)', (v: string, prev: string[]) => [...prev, v], [])
-    .option('--ignore-unknown-fields', 'ignore unknown fields in the test and rule files', false)
-    .action(async (paths: string[], o: { run: string[]; ignoreUnknownFields: boolean }) => {
+    .option('--ignore-unknown-fields', 'ignore unknown fields in the rule files', false)
+    .option('--junit <file>', 'file path to store JUnit XML test results')
+    .action(async (paths: string[], o: { run: string[]; ignoreUnknownFields: boolean; junit?: string }) => {
       // As `check rules`: promtool (kingpin `ExistingFiles`) refuses missing paths and directories first.
       const missing = checkPathsExist(paths);
       if (missing !== undefined) {
@@ -343,7 +353,12 @@ export async function runCli(argv: readonly string[], io: CliIo, deps: CliDeps =
       }
       exitCode = await testRules(
         paths,
-        { run: o.run, ignoreUnknownFields: o.ignoreUnknownFields, templates: deps.templates ?? createTemplateExpander() },
+        {
+          run: o.run,
+          ignoreUnknownFields: o.ignoreUnknownFields,
+          templates: deps.templates ?? createTemplateExpander(),
+          ...(o.junit !== undefined ? { junit: (xml: string) => writeJunit(o.junit as string, xml, io) } : {}),
+        },
         { stdout: io.stdout, stderr: io.stderr },
       );
     });

@@ -1,6 +1,6 @@
 /**
  * One alert of an alerting rule and the rules about when it is sent, as Prometheus 3.16 `rules/alerting.go`
- * (`Alert`, `needsSending`, `resolvedRetention`). Times are Unix ms; 0 stands for Go's zero `time.Time` (unset).
+ * (`Alert`, `needsSending`, `resolvedRetention`). Times are Unix ms; {@link ZERO_TIME} is Go's zero `time.Time` (unset).
  */
 import type { LabelSet } from '../model/labels.js';
 import type { ActiveAlert, AlertState, NotifierAlert, PersistedAlert } from './types.js';
@@ -8,7 +8,13 @@ import type { ActiveAlert, AlertState, NotifierAlert, PersistedAlert } from './t
 /** Resolved alerts are kept (and re-sent as resolved) this long, ms (`resolvedRetention`, 15 min). */
 export const RESOLVED_RETENTION_MS = 15 * 60_000;
 
-/** The evaluator's mutable alert (Prometheus's `*Alert`); 0 = unset time. */
+/**
+ * Go's zero `time.Time` (0001-01-01T00:00:00Z) in Unix ms: "unset". Not 0, so that an alert at the Unix epoch (as in
+ * `test rules`) compares like Go's (`LastSentAt + resendDelay` before `ts` for a never-sent alert).
+ */
+export const ZERO_TIME = -62_135_596_800_000;
+
+/** The evaluator's mutable alert (Prometheus's `*Alert`); {@link ZERO_TIME} = unset. */
 export interface MutableAlert {
   state: AlertState;
   /** Output labels (no `__name__`), with `alertname`. */
@@ -33,7 +39,7 @@ export function needsSending(a: MutableAlert, tsMs: number, resendDelayMs: numbe
   return a.lastSentAtMs + resendDelayMs < tsMs;
 }
 
-const unset = (ms: number): number | undefined => (ms === 0 ? undefined : ms);
+const unset = (ms: number): number | undefined => (ms === ZERO_TIME ? undefined : ms);
 
 /** The API's read-only view of an alert. */
 export function toActiveAlert(a: MutableAlert): ActiveAlert {
@@ -75,7 +81,7 @@ export function toNotifierAlert(a: MutableAlert, generatorURL: string): Notifier
     labels: a.labels.toRecord(),
     annotations: a.annotations.toRecord(),
     startsAtMs: a.firedAtMs,
-    endsAtMs: a.resolvedAtMs !== 0 ? a.resolvedAtMs : a.validUntilMs,
+    endsAtMs: a.resolvedAtMs !== ZERO_TIME ? a.resolvedAtMs : a.validUntilMs,
     generatorURL,
   };
 }

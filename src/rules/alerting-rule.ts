@@ -9,6 +9,7 @@ import type { Expr } from '../promql/ast.js';
 import { queryEscape } from './template/builtins.js';
 import {
   RESOLVED_RETENTION_MS,
+  ZERO_TIME,
   needsSending,
   toNotifierAlert,
   type MutableAlert,
@@ -91,11 +92,11 @@ export class AlertingRule {
         annotations: LabelSet.from(ann),
         value: smpl.v,
         activeAtMs: ts,
-        firedAtMs: 0,
-        resolvedAtMs: 0,
-        lastSentAtMs: 0,
-        validUntilMs: 0,
-        keepFiringSinceMs: 0,
+        firedAtMs: ZERO_TIME,
+        resolvedAtMs: ZERO_TIME,
+        lastSentAtMs: ZERO_TIME,
+        validUntilMs: ZERO_TIME,
+        keepFiringSinceMs: ZERO_TIME,
       });
     }
 
@@ -115,11 +116,11 @@ export class AlertingRule {
       if (!fresh.has(fp)) {
         let keepFiring = false;
         if (a.state === 'firing' && this.keepFiringForMs > 0) {
-          if (a.keepFiringSinceMs === 0) a.keepFiringSinceMs = ts;
+          if (a.keepFiringSinceMs === ZERO_TIME) a.keepFiringSinceMs = ts;
           if (ts - a.keepFiringSinceMs < this.keepFiringForMs) keepFiring = true;
         }
         // Pending alerts go at once; resolved ones once the retention has passed.
-        if (a.state === 'pending' || (a.resolvedAtMs !== 0 && ts - a.resolvedAtMs > RESOLVED_RETENTION_MS)) {
+        if (a.state === 'pending' || (a.resolvedAtMs !== ZERO_TIME && ts - a.resolvedAtMs > RESOLVED_RETENTION_MS)) {
           this.active.delete(fp);
         }
         if (a.state !== 'inactive' && !keepFiring) {
@@ -128,7 +129,7 @@ export class AlertingRule {
         }
         if (!keepFiring) continue;
       } else {
-        a.keepFiringSinceMs = 0;
+        a.keepFiringSinceMs = ZERO_TIME;
       }
       numActivePending++;
 
@@ -139,9 +140,9 @@ export class AlertingRule {
       // A raised `for` (after a reload) sends a firing alert back to pending.
       if (a.state === 'firing' && ts - a.activeAtMs < this.holdMs) {
         a.state = 'pending';
-        a.firedAtMs = 0;
-        a.lastSentAtMs = 0;
-        a.keepFiringSinceMs = 0;
+        a.firedAtMs = ZERO_TIME;
+        a.lastSentAtMs = ZERO_TIME;
+        a.keepFiringSinceMs = ZERO_TIME;
       }
 
       if (this.restored) {
@@ -176,7 +177,7 @@ export class AlertingRule {
 
   /** Alerts not resolved (`ActiveAlerts`). */
   activeAlerts(): MutableAlert[] {
-    return [...this.active.values()].filter((a) => a.resolvedAtMs === 0);
+    return [...this.active.values()].filter((a) => a.resolvedAtMs === ZERO_TIME);
   }
 
   /**

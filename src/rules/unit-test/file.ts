@@ -1,10 +1,10 @@
 /**
  * promtool's unit-test file (`cmd/promtool/unittest.go` at v0.316.0: `unitTestFile`, `testGroup`, `series`,
  * `alertTestCase`, `alert`, `promqlTestCase`, `sample`), decoded strictly like `yaml.UnmarshalStrict` of
- * `go.yaml.in/yaml/v2`: unknown fields are errors (`line N: field x not found in type main.testGroup`) unless
- * `--ignore-unknown-fields`; scalars decode into strings as their text; durations are Prometheus durations.
+ * `go.yaml.in/yaml/v2`: unknown fields are errors (`line N: field x not found in type main.testGroup`; promtool's
+ * `--ignore-unknown-fields` reaches only the rule files), keys set twice too; aliases and merge keys resolved; scalars decode into strings as their text; durations are Prometheus durations.
  */
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node as YamlNode, type Pair } from 'yaml';
 import { RuleTestFileError } from '../../errors.js';
 import { parseDuration } from '../../config/duration.js';
 
@@ -50,7 +50,50 @@ class Decoder {
   constructor(
     private readonly lc: LineCounter,
     private readonly strict: boolean,
+    private readonly doc: Document,
   ) {}
+
+  /** An alias (`*name`) is its anchored node, as yaml.v2 decodes it. */
+  deref(n: YamlNode): YamlNode {
+    let cur = n;
+    for (let i = 0; i < 64 && isAlias(cur); i++) {
+      const r = cur.resolve(this.doc);
+      if (r === undefined) break;
+      cur = r as YamlNode;
+    }
+    return cur;
+  }
+
+  /**
+   * A mapping's pairs with yaml.v2's merge keys (`<<: *a`, `<<: [*a, *b]`) spliced in; explicit keys win. Strict
+   * decoding refuses a key given twice, merged ones included (`line N: key "x" already set in map`), as
+   * `UnmarshalStrict` does.
+   */
+  pairs(n: YamlNode & { items: unknown[] }, depth = 0): Pair[] {
+    const own: Pair[] = [];
+    const merged: Pair[] = [];
+    for (const item of n.items as Pair[]) {
+      const key = item.key as YamlNode | null;
+      if (depth < 16 && key !== null && isScalar(key) && (key.value === '<<' || typeof key.value === 'symbol') && item.value !== null) {
+        const v = this.deref(item.value as YamlNode);
+        const sources = isSeq(v) ? v.items.map((x) => this.deref(x as YamlNode)) : [v];
+        for (const src of sources) if (isMap(src)) merged.push(...this.pairs(src, depth + 1));
+        continue;
+      }
+      own.push(item);
+    }
+    const keyOf = (p: Pair): string => (isScalar(p.key) ? String(p.key.source ?? p.key.value) : '');
+    const seen = new Set(merged.map(keyOf));
+    const ownKeys = new Set<string>();
+    for (const p of own) {
+      const k = keyOf(p);
+      if (depth === 0 && (seen.has(k) || ownKeys.has(k))) {
+        this.errors.push(`line ${this.line(p.key as YamlNode)}: key ${goQuoteKey(k)} already set in map`);
+      }
+      ownKeys.add(k);
+    }
+    return [...merged.filter((p) => !ownKeys.has(keyOf(p))), ...own];
+  }
 
   line(n: YamlNode): number {
     return n.range !== undefined && n.range !== null ? this.lc.linePos(n.range[0]).line : 0;
@@ -64,54 +107,61 @@ class Decoder {
 
   struct(n: YamlNode | null | undefined, typeName: string, fields: Fields): Record<string, unknown> {
     const out: Record<string, unknown> = {};
-    if (n === null || n === undefined || isNull(n)) return out;
+    if (n === null || n === undefined) return out;
+    n = this.deref(n);
+    if (isNull(n)) return out;
     if (!isMap(n)) {
       this.typeError(n, typeName);
       return out;
     }
-    for (const item of n.items) {
+    for (const item of this.pairs(n)) {
       const key = item.key as YamlNode | null;
-      const k = key !== null && isScalar(key) ? String(key.value) : '';
+      const k = key !== null && isScalar(key) ? String(key.source ?? key.value) : '';
       const f = fields[k];
       if (f === undefined) {
         if (this.strict) this.errors.push(`line ${key !== null ? this.line(key) : 0}: field ${k} not found in type ${typeName}`);
         continue;
       }
-      const v = item.value as YamlNode | null;
+      const v0 = item.value as YamlNode | null;
+      const v = v0 === null ? null : this.deref(v0);
       if (v === null || isNull(v)) continue;
       out[k] = f(v, this);
     }
     return out;
   }
 
-  string(n: YamlNode): string | undefined {
+  string(n0: YamlNode): string | undefined {
+    const n = this.deref(n0);
     if (isScalar(n)) return n.source !== undefined ? String(n.source) : String(n.value);
     this.typeError(n, 'string');
     return undefined;
   }
 
-  list<T>(n: YamlNode, item: (n: YamlNode, d: Decoder) => T | undefined, typeName: string): T[] {
+  list<T>(n0: YamlNode, item: (n: YamlNode, d: Decoder) => T | undefined, typeName: string): T[] {
+    const n = this.deref(n0);
     if (!isSeq(n)) {
       this.typeError(n, typeName);
       return [];
     }
     const out: T[] = [];
     for (const it of n.items) {
-      const v = isNull(it as YamlNode) ? undefined : item(it as YamlNode, this);
+      const node = this.deref(it as YamlNode);
+      const v = isNull(node) ? undefined : item(node, this);
       if (v !== undefined) out.push(v);
     }
     return out;
   }
 
-  stringMap(n: YamlNode, typeName: string): Record<string, string> {
+  stringMap(n0: YamlNode, typeName: string): Record<string, string> {
     const out: Record<string, string> = {};
+    const n = this.deref(n0);
     if (!isMap(n)) {
       this.typeError(n, typeName);
       return out;
     }
-    for (const item of n.items) {
+    for (const item of this.pairs(n)) {
       const k = item.key as YamlNode;
-      const v = item.value as YamlNode | null;
+      const v = item.value === null ? null : this.deref(item.value as YamlNode);
       const ks = this.string(k);
       const vs = v === null || isNull(v) ? '' : this.string(v);
       if (ks !== undefined && vs !== undefined) out[ks] = vs;
@@ -130,17 +180,24 @@ class Decoder {
     }
   }
 
-  float(n: YamlNode): number {
+  float(n0: YamlNode): number {
+    const n = this.deref(n0);
     if (isScalar(n) && typeof n.value === 'number') return n.value;
     this.typeError(n, 'float64');
     return 0;
   }
 
-  bool(n: YamlNode): boolean {
+  bool(n0: YamlNode): boolean {
+    const n = this.deref(n0);
     if (isScalar(n) && typeof n.value === 'boolean') return n.value;
     this.typeError(n, 'bool');
     return false;
   }
+}
+
+/** `%#v` of a string key: Go syntax, double-quoted. */
+function goQuoteKey(k: string): string {
+  return JSON.stringify(k);
 }
 
 function isNull(n: YamlNode): boolean {
@@ -166,12 +223,14 @@ export function parseStartTime(s: string): number {
  */
 export function parseUnitTestFile(text: string, ignoreUnknownFields: boolean): UnitTestFile {
   const lc = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lc, version: '1.1', uniqueKeys: true, strict: false });
+  const doc = parseDocument(text, { lineCounter: lc, version: '1.1', uniqueKeys: false, strict: false, merge: false });
   if (doc.errors.length > 0) {
     const e = doc.errors[0];
     throw new RuleTestFileError(`yaml: line ${e?.linePos?.[0].line ?? 0}: ${e?.message.split('\n')[0] ?? 'syntax error'}`);
   }
-  const d = new Decoder(lc, !ignoreUnknownFields);
+  // promtool decodes the unit-test file with `yaml.UnmarshalStrict` whatever `--ignore-unknown-fields` says (the flag
+  // reaches the rule files only); the parameter stays for callers that want lenient decoding.
+  const d = new Decoder(lc, !ignoreUnknownFields, doc);
   const str = (n: YamlNode, dd: Decoder): string | undefined => dd.string(n);
   const dur = (n: YamlNode, dd: Decoder): number => dd.duration(n);
 

@@ -35,6 +35,7 @@ import {
   type ParsedSample,
 } from './compare.js';
 import { parseUnitTestFile, type TestGroup, type UnitTestFile } from './file.js';
+import { goLocalTimestamp, JUnitXml, type TestSuite } from './junit.js';
 
 export const SUCCESS_EXIT_CODE = 0;
 export const FAILURE_EXIT_CODE = 1;
@@ -45,6 +46,8 @@ export interface TestRulesOptions {
   /** `--ignore-unknown-fields` (unit-test files and rule files). */
   readonly ignoreUnknownFields?: boolean;
   readonly templates: TemplateExpander;
+  /** `--junit`: receives the JUnit XML report once all files ran. */
+  readonly junit?: (xml: string) => void;
 }
 
 export interface TestRulesIo {
@@ -60,10 +63,11 @@ const DEFAULT_EVAL_INTERVAL_MS = 60_000;
 /** Runs every file; returns promtool's exit code (0 all passed, 1 any failure). */
 export async function testRules(files: readonly string[], opts: TestRulesOptions, io: TestRulesIo): Promise<number> {
   let failed = false;
+  const junit = new JUnitXml();
   const run = opts.run !== undefined && opts.run.length > 0 ? RE2JS.compile(opts.run.join('|')) : undefined;
   for (const f of files) {
     io.stdout.write(`Processing test file: ${f}\n`);
-    const errs = await ruleUnitTest(f, opts, run, io);
+    const errs = await ruleUnitTest(f, opts, run, io, junit.suite(f));
     if (errs.length > 0) {
       io.stderr.write('  FAILED:\n');
       for (const e of errs) {
@@ -76,6 +80,7 @@ export async function testRules(files: readonly string[], opts: TestRulesOptions
     }
     io.stdout.write('\n');
   }
+  opts.junit?.(junit.toXml());
   return failed ? FAILURE_EXIT_CODE : SUCCESS_EXIT_CODE;
 }
 
@@ -83,28 +88,43 @@ function message(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
-async function ruleUnitTest(filename: string, opts: TestRulesOptions, run: RE2JS | undefined, io: TestRulesIo): Promise<string[]> {
+async function ruleUnitTest(filename: string, opts: TestRulesOptions, run: RE2JS | undefined, io: TestRulesIo, suite: TestSuite): Promise<string[]> {
   let file: UnitTestFile;
   let ruleFiles: string[];
   try {
-    file = parseUnitTestFile(readFileSync(filename, 'utf8'), opts.ignoreUnknownFields ?? false);
+    file = parseUnitTestFile(readFileSync(filename, 'utf8'), false);
     ruleFiles = resolveAndGlob(dirname(filename), file.ruleFiles, io);
   } catch (e) {
     const ne = e as NodeJS.ErrnoException;
-    if (typeof ne.code === 'string' && ne.syscall !== undefined) return [`open ${filename}: ${ne.code === 'ENOENT' ? 'no such file or directory' : ne.message}`];
-    return [message(e)];
+    const text = typeof ne.code === 'string' && ne.syscall !== undefined ? `open ${filename}: ${ne.code === 'ENOENT' ? 'no such file or directory' : ne.message}` : message(e);
+    suite.abort(text);
+    return [text];
   }
+  suite.timestamp = goLocalTimestamp();
   const evalIntervalMs = file.evaluationIntervalMs === 0 ? DEFAULT_EVAL_INTERVAL_MS : file.evaluationIntervalMs;
   const groupOrder = new Map<string, number>();
   for (const [i, gn] of file.groupEvalOrder.entries()) {
-    if (groupOrder.has(gn)) return [`group name repeated in evaluation order: ${gn}`];
+    if (groupOrder.has(gn)) {
+      const text = `group name repeated in evaluation order: ${gn}`;
+      suite.abort(text);
+      return [text];
+    }
     groupOrder.set(gn, i);
   }
   const errs: string[] = [];
-  for (const tg of file.tests) {
+  for (const [i, tg] of file.tests.entries()) {
     if (run !== undefined && !run.matcher(tg.name).find()) continue;
+    suite.case(tg.name !== '' ? tg.name : `unnamed#${i}`);
     const t = tg.intervalMs === 0 ? { ...tg, intervalMs: evalIntervalMs } : tg;
-    errs.push(...(await testGroup(t, evalIntervalMs, groupOrder, opts, file.fuzzyCompare, ruleFiles)));
+    let ers: string[];
+    try {
+      ers = await testGroup(t, evalIntervalMs, groupOrder, opts, file.fuzzyCompare, ruleFiles);
+    } catch (e) {
+      // Input Go accepts and our model refuses (e.g. an expected label name outside the data model): that group fails.
+      ers = [message(e)];
+    }
+    for (const e of ers) suite.fail(e);
+    errs.push(...ers);
   }
   return errs;
 }

@@ -2,11 +2,12 @@
  * `test rules` against the real promtool 3.16 (issue 9 §2): every unit-test file of the promtool conformance folder
  * (`../shared/conformance/promtool-3.16/`, files with a top-level `tests:`, run in place beside the rule files they
  * name, never copied) goes through promtool and through our CLI: same exit code, and the same standard output and
- * error unless the file is pinned below with the reason. Also promtool's own `--run` and `--ignore-unknown-fields`
+ * error unless the file is pinned below with the reason. Also our fixtures, the bundled rules' tests, and promtool's own `--run` and `--ignore-unknown-fields`
  * cases of `cmd/promtool/unittest_test.go`.
  */
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../../../src/cli.js';
@@ -125,6 +126,43 @@ describe('test rules: ours vs promtool 3.16', () => {
     const want = promtool(bin, args, dir);
     expect(want.code).toBe(0);
     expect(await ours(args, dir)).toEqual(want);
+  });
+
+  // Our own fixtures (test/fixtures/rules/unit-tests/): the state machine, keep_firing_for, templates with external
+  // labels and URL, group labels, query_offset, limit, rule order; one passing file, one failing in every way.
+  const FIXTURES = join(import.meta.dirname, '..', '..', '..', 'fixtures', 'rules', 'unit-tests');
+  for (const f of readdirSync(FIXTURES).filter((x) => x.endsWith('-test.yml')).sort()) {
+    it(`fixture ${f}: same exit code and output`, async () => {
+      const want = promtool(bin, [f], FIXTURES);
+      expect(await ours([f], FIXTURES)).toEqual(want);
+    });
+  }
+
+  // The bundled rules' unit tests (rules/tests/, issue 9 §4): same output as promtool 3.16, and 2.42 agrees on the
+  // verdict when it is installed.
+  const BUNDLED = join(import.meta.dirname, '..', '..', '..', '..', 'rules', 'tests');
+  const old = prometheusPeers().find((p) => p.line === '2.42');
+  for (const f of existsSync(BUNDLED) ? readdirSync(BUNDLED).filter((x) => /\.ya?ml$/.test(x)).sort() : []) {
+    it(`bundled ${f}: same output as promtool 3.16, passes${old?.ok === true ? ' (and under promtool 2.42)' : ''}`, async () => {
+      const want = promtool(bin, [f], BUNDLED);
+      expect(want.code).toBe(0);
+      expect(await ours([f], BUNDLED)).toEqual(want);
+      if (old?.ok === true) expect(promtool(old.peer.promtool, [f], BUNDLED).code).toBe(0);
+    });
+  }
+
+  it('--junit: the same JUnit XML as promtool (suites, cases, failures, an aborted file), timestamps aside', async () => {
+    const files = ['eval-test.yml', 'eval-failing-test.yml', 'bad-unknown-fields-test.yml', 'aliases-test.yml'];
+    const tmp = mkdtempSync(join(tmpdir(), 'fpb-junit-'));
+    try {
+      const wantCode = spawnSync(bin, ['test', `--junit=${join(tmp, 'pt.xml')}`, 'rules', ...files], { cwd: FIXTURES, timeout: 120_000 }).status;
+      const got = await ours([`--junit=${join(tmp, 'ours.xml')}`, ...files], FIXTURES);
+      expect(got.code).toBe(wantCode);
+      const norm = (f: string): string => readFileSync(join(tmp, f), 'utf8').replace(/timestamp="[^"]+"/g, 'timestamp="T"');
+      expect(norm('ours.xml')).toBe(norm('pt.xml'));
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
   });
 
   it('several files in one run: same output and exit code', async () => {
