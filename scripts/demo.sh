@@ -39,7 +39,8 @@ scripts/flink.sh start
 jid="$(scripts/flink.sh submit-job)"
 scripts/flink.sh wait-running "$jid" >/dev/null
 
-node dist/cli.js --config.file=examples/demo.yml --flink.rest-url="$FLINK_URL" --web.listen-address="127.0.0.1:${PORT}" &
+# Alert state (pending `for`s, firing alerts) survives a restart of the demo in .demo-data/.
+node dist/cli.js --config.file=examples/demo.yml --flink.rest-url="$FLINK_URL" --web.listen-address="127.0.0.1:${PORT}" --storage.path=.demo-data --web.enable-lifecycle &
 sidecar_pid=$!
 
 cat <<MSG
@@ -49,6 +50,10 @@ cat <<MSG
 [demo]   http://127.0.0.1:${PORT}/metrics      e.g. curl -s http://127.0.0.1:${PORT}/metrics | grep -E '^flink_(up|job_state|job_source|task_busy_ratio)'
 [demo]   pushed by Flink's reporter:  curl -s http://127.0.0.1:${PORT}/metrics | grep -E '^flink_(operator_records_in_per_second|task_late_records_dropped|job_latency_seconds)'
 [demo]   http://127.0.0.1:${PORT}/            status page
+[demo]   bundled rules (rules/*.yml):  curl -s http://127.0.0.1:${PORT}/api/v1/rules
+[demo]   alerts:                       curl -s http://127.0.0.1:${PORT}/api/v1/alerts
+[demo]   scripts/flink.sh stop-tm --kill  (kills the TaskManager) to see the restart alert go pending, then firing; edit rules/*.yml and
+[demo]   curl -X POST http://127.0.0.1:${PORT}/-/reload  to reload them
 [demo] Windowed rates appear after two polls (about 20 s). Ctrl-C stops the sidecar and Flink.
 
 MSG

@@ -19,6 +19,14 @@ import { WindowsStage } from './windows/stage.js';
 import { pushSetup, reloadPush, type PushSetup } from './sources/push/setup.js';
 import { Engine } from './promql/engine/index.js';
 import { apiBuildInfo, redactedConfigYaml } from './http/api/status-info.js';
+import { hostname } from 'node:os';
+import { Notifier } from './notify/notifier.js';
+import { loadRuleFiles } from './rules/file/index.js';
+import { createRuleGroup } from './rules/group.js';
+import { RuleManager } from './rules/manager.js';
+import { alertStatePath } from './rules/state-file.js';
+import { createTemplateExpander } from './rules/template/index.js';
+import type { AlertSink, NotifierAlert, RuleGroupOptions, RuleGroupSpec, TemplateExpander } from './rules/types.js';
 
 export interface AppOptions {
   readonly config: BridgeConfig;
@@ -32,7 +40,18 @@ export interface AppOptions {
   readonly loadConfig?: () => BridgeConfig;
   /** Every command-line flag's value as text, shown by `/api/v1/status/flags`. */
   readonly flags?: Readonly<Record<string, string>>;
+  /**
+   * `--rules.alert.*` (Prometheus's flags), ms; defaults 1 h, 10 min; `resendDelayMs` overrides
+   * `alerting.resend_delay` when given.
+   */
+  readonly rules?: { readonly forOutageToleranceMs: number; readonly forGracePeriodMs: number; readonly resendDelayMs?: number };
+  /** `--web.external-url`; default `http://<hostname>:<listen port>` (Prometheus's default). */
+  readonly externalUrl?: string;
 }
+
+/** Prometheus's defaults of `--rules.alert.for-outage-tolerance` and `--rules.alert.for-grace-period`. */
+export const DEFAULT_FOR_OUTAGE_TOLERANCE_MS = 3_600_000;
+export const DEFAULT_FOR_GRACE_PERIOD_MS = 600_000;
 
 /**
  * Samples are kept for the largest window plus Prometheus' default 5 m lookback and two poll intervals, so a
@@ -88,6 +107,13 @@ export class App {
   private engine: Engine;
   private readonly startTime = new Date();
   private lastReloadOk = true;
+  /** Rule groups from `rule_files`, evaluated on their intervals (src/rules/manager.ts). */
+  readonly rules: RuleManager;
+  private readonly templates: TemplateExpander = createTemplateExpander();
+  /** Alertmanagers and webhooks of `alerting`; replaced when a reload changes them. */
+  private notifier: Notifier;
+  /** What the rule groups send to: the current notifier (so a reload does not rebuild the groups). */
+  private readonly alertSink: AlertSink = { send: (alerts: readonly NotifierAlert[]) => this.notifier.send(alerts) };
 
   constructor(private readonly opts: AppOptions) {
     this.config = opts.config;
@@ -109,6 +135,14 @@ export class App {
       self: this.self,
       logger: opts.logger.child({ component: 'push' }),
       onCommit: (source, t) => this.sourceCommitted(source, t),
+    });
+    this.notifier = this.makeNotifier(opts.config);
+    this.rules = new RuleManager({
+      loadRules: (globs, baseDir) => loadRuleFiles(globs, baseDir, { templates: this.templates }),
+      createGroup: (spec: RuleGroupSpec) => createRuleGroup(spec, this.store, this.engine, this.ruleGroupOptions(this.config)),
+      statePath: alertStatePath(opts.storagePath),
+      logger: opts.logger.child({ component: 'rules' }),
+      self: this.self,
     });
     this.remoteWriteReceiver = new RemoteWriteReceiver({
       store: this.store,
@@ -177,6 +211,7 @@ export class App {
         configYaml: () => redactedConfigYaml(this.config),
         startTime: this.startTime,
         lastReloadSuccessful: () => this.lastReloadOk,
+        ruleGroups: () => this.rules.groups(),
       },
     });
     const { host, port } = this.opts.listenAddress;
@@ -184,11 +219,16 @@ export class App {
     this.server = await startServer(http, host, port, webConfig?.tls, {
       onClientRejected: (reason, remote) => tlsLog.warn({ remote: remote ?? '' }, `TLS connection closed: ${reason}`),
     });
+    // Rules load once the port is known (the default external URL has it); a broken rule file fails the start.
+    await this.loadRules(this.config);
+    this.reloadSucceeded(true);
     this.store.start();
     this.push?.receiver.start();
     this.startQueues(this.config);
+    this.notifier.start();
     this.startPoller(this.config);
     this.startSelfCollection(this.config.global.pollIntervalMs);
+    await this.rules.start();
     this.log.info(
       { address: `${this.server.address.host}:${this.server.address.port}`, flink: this.config.flink.restUrl, tls: webConfig?.tls !== undefined },
       'listening',
@@ -196,7 +236,10 @@ export class App {
   }
 
   async stop(): Promise<void> {
-    this.log.info({}, 'stopping: finishing the poll in flight');
+    this.log.info({}, 'stopping: finishing the rule evaluations and the poll in flight');
+    // Rules first (Prometheus stops its rule manager before the notifier): their last alerts still get sent, and
+    // the alert state file is written.
+    await this.rules.stop();
     await this.stopPoller();
     if (this.selfTimer) clearInterval(this.selfTimer);
     this.selfTimer = undefined;
@@ -205,23 +248,40 @@ export class App {
     this.store.stop();
     await this.server?.close();
     await this.stopQueues();
+    await this.notifier.stop();
     this.server = undefined;
     this.log.info({}, 'stopped');
   }
 
-  /** Re-reads the config; on error keeps the running config and rethrows (ConfigError). */
+  /**
+   * Re-reads the config and the rule files. On an error in either (ConfigError, RuleFileError) nothing changes —
+   * the running config and rules stay — the reload metric goes to 0 and the error is rethrown.
+   */
   async reload(): Promise<void> {
     let next: BridgeConfig;
     try {
       next = this.opts.loadConfig ? this.opts.loadConfig() : this.opts.configFile ? loadConfigFile(this.opts.configFile) : this.config;
     } catch (e) {
-      this.lastReloadOk = false;
+      this.reloadSucceeded(false);
       throw e;
     }
-    this.lastReloadOk = true;
+    // Rules first: a broken rule file must leave everything as it was. New groups are built with the new engine.
+    const prevEngine = this.engine;
+    const prevConfig = this.config;
+    this.engine = engineFor(next, this.store);
+    this.config = next;
+    try {
+      await this.loadRules(next);
+    } catch (e) {
+      this.engine = prevEngine;
+      this.config = prevConfig;
+      this.reloadSucceeded(false);
+      throw e;
+    }
+    this.config = prevConfig;
+    this.reloadSucceeded(true);
     await this.stopPoller();
     this.config = next;
-    this.engine = engineFor(next, this.store);
     this.windows.configure(next.global.windows, windowsMinIntervalFor(next));
     this.store.setRetention(retentionFor(next));
     this.remoteWriteReceiver.configure(next.remoteWriteReceiver);
@@ -229,9 +289,65 @@ export class App {
     await this.stopQueues();
     this.startQueues(next);
     reloadPush(this.push, next.push, this.log);
+    if (JSON.stringify([prevConfig.alerting, prevConfig.global.externalLabels]) !== JSON.stringify([next.alerting, next.global.externalLabels])) {
+      const old = this.notifier;
+      this.notifier = this.makeNotifier(next);
+      this.notifier.start();
+      await old.stop();
+    }
     this.startPoller(next);
     this.startSelfCollection(next.global.pollIntervalMs);
     this.log.info({ config: this.opts.configFile ?? '(defaults)' }, 'configuration reloaded');
+  }
+
+  /** `--web.external-url`, or Prometheus's default `http://<hostname>:<port>` (the port known once listening). */
+  externalURL(): string {
+    return this.opts.externalUrl ?? `http://${hostname()}:${this.server?.address.port ?? this.opts.listenAddress.port}`;
+  }
+
+  private ruleGroupOptions(config: BridgeConfig): RuleGroupOptions {
+    const r = this.opts.rules;
+    return {
+      defaultIntervalMs: config.global.evaluationIntervalMs,
+      defaultQueryOffsetMs: config.global.ruleQueryOffsetMs,
+      resendDelayMs: r?.resendDelayMs ?? config.alerting.resendDelayMs,
+      forOutageToleranceMs: r?.forOutageToleranceMs ?? DEFAULT_FOR_OUTAGE_TOLERANCE_MS,
+      forGracePeriodMs: r?.forGracePeriodMs ?? DEFAULT_FOR_GRACE_PERIOD_MS,
+      externalLabels: config.global.externalLabels,
+      externalURL: this.externalURL(),
+      templates: this.templates,
+      sink: this.alertSink,
+    };
+  }
+
+  /**
+   * What every group is built with besides its own definition: when it changes on reload, every group is rebuilt
+   * (taking over its state), because a group keeps the options and the engine it was built with.
+   */
+  private ruleOptionsFingerprint(config: BridgeConfig): string {
+    const o = this.ruleGroupOptions(config);
+    return JSON.stringify([o.defaultIntervalMs, o.defaultQueryOffsetMs, o.resendDelayMs, o.externalLabels, o.externalURL, config.query]);
+  }
+
+  /** Loads `rule_files` into the rule manager; on error the running groups stay and the reload metric goes to 0. */
+  private async loadRules(config: BridgeConfig): Promise<void> {
+    await this.rules.load(config.ruleFiles.globs, config.ruleFiles.baseDir, this.ruleOptionsFingerprint(config));
+  }
+
+  private makeNotifier(config: BridgeConfig): Notifier {
+    return new Notifier({
+      config: config.alerting,
+      externalLabels: config.global.externalLabels,
+      externalURL: this.externalURL(),
+      logger: this.opts.logger.child({ component: 'notifier' }),
+      self: this.self,
+    });
+  }
+
+  private reloadSucceeded(ok: boolean): void {
+    this.lastReloadOk = ok;
+    this.self.configLastReloadSuccessful.set(ok ? 1 : 0);
+    if (ok) this.self.configLastReloadSuccessTimestamp.set(Date.now() / 1000);
   }
 
   private startQueues(config: BridgeConfig): void {

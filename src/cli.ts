@@ -27,6 +27,7 @@ import { configWarnings, defaultConfig, loadConfigFile } from './config/load.js'
 import type { ConfigOverrides } from './config/load.js';
 import type { BridgeConfig } from './config/schema.js';
 import { reservedKeyWarning, reservedKeyWarnings } from './config/sections/global.js';
+import { formatDuration, parseDuration } from './config/duration.js';
 import { loadWebConfig } from './config/web-config.js';
 import type { WebConfig } from './config/web-config.js';
 import { CliError } from './errors.js';
@@ -156,6 +157,22 @@ interface RunFlags {
   readonly query: QueryOverrides;
   /** Every flag's effective value as text, for `/api/v1/status/flags`. */
   readonly flagValues: Readonly<Record<string, string>>;
+  /** `--rules.alert.*`, ms (resend delay only when given: it overrides `alerting.resend_delay`). */
+  readonly rules: { readonly forOutageToleranceMs: number; readonly forGracePeriodMs: number; readonly resendDelayMs?: number };
+  /** `--web.external-url`, when given. */
+  readonly externalUrl?: string;
+}
+
+/** `--web.external-url`: an absolute http(s) URL; the trailing slash of its path is dropped (as Prometheus does). */
+function parseExternalUrl(value: string): string {
+  let u: URL;
+  try {
+    u = new URL(value);
+  } catch {
+    throw new CliError(`"${value}" is not an absolute URL`);
+  }
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new CliError(`"${value}" is not an http or https URL`);
+  return value.replace(/\/+$/, '');
 }
 
 function commanderParser<T>(parse: (value: string) => T): (value: string) => T {
@@ -214,6 +231,18 @@ export async function runCli(argv: readonly string[], io: CliIo, deps: CliDeps =
     queryMaxSamples: new Option('--query.max-samples <n>', 'maximum samples a query may hold in memory; overrides query.max_samples (default: 50000000)'),
     queryLookbackDelta: new Option('--query.lookback-delta <duration>', 'how far back an instant selector looks; overrides query.lookback_delta (default: 5m)'),
     promqlCompat: new Option('--promql.compat <2|3>', 'PromQL semantics of Prometheus 3.x ("3") or 2.x ("2"); overrides promql.compat (default: 3)'),
+    forOutageTolerance: new Option('--rules.alert.for-outage-tolerance <duration>', 'max time to tolerate a sidecar outage for restoring "for" state of alerts')
+      .argParser(commanderParser(parseDuration))
+      .default(parseDuration('1h'), '1h'),
+    forGracePeriod: new Option('--rules.alert.for-grace-period <duration>', 'minimum duration between alert and restored "for" state; kept only for alerts with a configured "for" longer than this')
+      .argParser(commanderParser(parseDuration))
+      .default(parseDuration('10m'), '10m'),
+    resendDelay: new Option('--rules.alert.resend-delay <duration>', 'minimum time to wait before resending an alert to Alertmanager; overrides alerting.resend_delay (default: 1m)').argParser(
+      commanderParser(parseDuration),
+    ),
+    externalUrl: new Option('--web.external-url <url>', 'the URL the sidecar is reachable at (alerts\' generatorURL, templates\' externalURL); default: http://<hostname>:<port>').argParser(
+      commanderParser(parseExternalUrl),
+    ),
     version: new Option('--version', 'print version information and exit'),
   };
   for (const o of Object.values(opt)) program.addOption(o);
@@ -242,6 +271,12 @@ export async function runCli(argv: readonly string[], io: CliIo, deps: CliDeps =
         storagePathGiven: program.getOptionValueSource(opt.storagePath.attributeName()) === 'cli',
         logLevel: value<LogLevel>(opt.logLevel),
         logFormat: value<LogFormat>(opt.logFormat),
+        rules: {
+          forOutageToleranceMs: value<number>(opt.forOutageTolerance),
+          forGracePeriodMs: value<number>(opt.forGracePeriod),
+          ...optional('resendDelayMs', value<number | undefined>(opt.resendDelay)),
+        },
+        ...optional('externalUrl', value<string | undefined>(opt.externalUrl)),
         query: {
           ...optional('timeout', value<string | undefined>(opt.queryTimeout)),
           ...optional('maxSamples', value<string | undefined>(opt.queryMaxSamples)),
@@ -253,7 +288,8 @@ export async function runCli(argv: readonly string[], io: CliIo, deps: CliDeps =
             .filter((o) => o.long !== '--version')
             .map((o) => {
               const v = program.getOptionValue(o.attributeName()) as unknown;
-              const text = v === undefined ? '' : typeof v === 'object' && v !== null && 'host' in v && 'port' in v ? `${String(v.host)}:${String(v.port)}` : String(v);
+              const durationFlag = o === opt.forOutageTolerance || o === opt.forGracePeriod || o === opt.resendDelay;
+              const text = v === undefined ? '' : durationFlag && typeof v === 'number' ? formatDuration(v) : typeof v === 'object' && v !== null && 'host' in v && 'port' in v ? `${String(v.host)}:${String(v.port)}` : String(v);
               return [(o.long ?? '').replace(/^--/, ''), text];
             }),
         ),
@@ -427,6 +463,8 @@ async function runApp(flags: RunFlags, io: CliIo, deps: CliDeps): Promise<number
       ...(flags.configFile !== undefined ? { configFile: flags.configFile } : {}),
       loadConfig,
       flags: flags.flagValues,
+      rules: flags.rules,
+      ...(flags.externalUrl !== undefined ? { externalUrl: flags.externalUrl } : {}),
     });
   } catch (err) {
     log.error({ err: errorMessage(err) }, 'error creating the app');
@@ -479,8 +517,8 @@ async function defaultLoadApp(): Promise<AppConstructor> {
   return mod.App;
 }
 
-function optional<K extends string>(key: K, v: string | undefined): { [P in K]?: string } {
-  return (v === undefined ? {} : { [key]: v }) as { [P in K]?: string };
+function optional<K extends string, V = string>(key: K, v: V | undefined): { [P in K]?: V } {
+  return (v === undefined ? {} : { [key]: v }) as { [P in K]?: V };
 }
 
 function errorMessage(err: unknown): string {

@@ -16,6 +16,7 @@ import { resolveAlerting } from './sections/alerting.js';
 import { resolveFlink } from './sections/flink.js';
 import { resolvePush } from './sections/push.js';
 import { resolveGlobal } from './sections/global.js';
+import { resolveRuleFiles } from './sections/rule-files.js';
 import { resolveRemoteWrite } from './sections/remote-write.js';
 import { resolveRemoteWriteReceiver } from './sections/remote-write-receiver.js';
 import { applyQueryOverrides, resolveQuery, type QueryOverrides } from './sections/query.js';
@@ -137,7 +138,7 @@ function finish(
   overrides: ConfigOverrides | undefined,
 ): BridgeConfig {
   const reader = new FileReader(baseDir);
-  const config = toBridgeConfig(file, reader);
+  const config = toBridgeConfig(file, reader, baseDir);
   if (reader.issues.length > 0) throw issuesToError(source, reader.issues);
   let restUrl = config.flink.restUrl;
   if (overrides?.restUrl !== undefined) {
@@ -149,7 +150,7 @@ function finish(
   return deepFreeze({ ...config, flink: { ...config.flink, restUrl }, query });
 }
 
-function toBridgeConfig(file: ConfigFile, reader: FileReader): BridgeConfig {
+function toBridgeConfig(file: ConfigFile, reader: FileReader, baseDir: string): BridgeConfig {
   const global = resolveGlobal(file.global);
   return {
     global,
@@ -159,5 +160,6 @@ function toBridgeConfig(file: ConfigFile, reader: FileReader): BridgeConfig {
     remoteWrite: resolveRemoteWrite(file.remote_write, reader),
     query: resolveQuery(file.query, file.promql),
     alerting: resolveAlerting(file.alerting, reader),
+    ruleFiles: resolveRuleFiles(file.rule_files, baseDir),
   };
 }

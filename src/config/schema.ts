@@ -17,6 +17,7 @@ import { pushSectionSchema, type PushConfig } from './sections/push.js';
 import { remoteWriteSectionSchema, type RemoteWriteConfig } from './sections/remote-write.js';
 import { remoteWriteReceiverSectionSchema, type RemoteWriteReceiverConfig } from './sections/remote-write-receiver.js';
 import { promqlSectionSchema, querySectionSchema, type QueryConfig } from './sections/query.js';
+import { ruleFilesSectionSchema, type RuleFilesConfig } from './sections/rule-files.js';
 
 export type { AlertingConfig, AlertmanagerSetConfig, WebhookConfig } from './sections/alerting.js';
 export type { AuthorizationConfig, BasicAuthConfig, TlsClientConfig } from './http-client.js';
@@ -26,6 +27,7 @@ export type { PushConfig, PushLimitsConfig } from './sections/push.js';
 export type { RemoteWriteReceiverConfig } from './sections/remote-write-receiver.js';
 export type { RemoteWriteConfig } from './sections/remote-write.js';
 export type { PromQLCompat, QueryConfig } from './sections/query.js';
+export type { RuleFilesConfig } from './sections/rule-files.js';
 
 /** The whole validated config: deeply frozen, camelCase, durations in milliseconds, secrets resolved. */
 export interface BridgeConfig {
@@ -39,6 +41,8 @@ export interface BridgeConfig {
   readonly query: QueryConfig;
   /** `alerting`: Alertmanagers, webhooks, alert relabelling, the notifier's queue and retry settings. */
   readonly alerting: AlertingConfig;
+  /** `rule_files`: globs of Prometheus rule files and the directory they are relative to. */
+  readonly ruleFiles: RuleFilesConfig;
 }
 
 /**
@@ -54,6 +58,7 @@ const SECTIONS = {
   query: nullAsAbsent(querySectionSchema.prefault({})),
   promql: nullAsAbsent(promqlSectionSchema.prefault({})),
   alerting: nullAsAbsent(alertingSectionSchema.prefault({})),
+  rule_files: nullAsAbsent(ruleFilesSectionSchema.prefault([])),
 };
 
 /**

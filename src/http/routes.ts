@@ -4,6 +4,7 @@ import type { Logger } from '../log/logger.js';
 import type { SeriesStore } from '../store/types.js';
 import { negotiateFormat, writeExposition } from '../exposition/index.js';
 import { readClusterStatus } from './status.js';
+import { alertsData } from './api/rules.js';
 import { pushRouter, type PushHttpDeps } from './push-routes.js';
 import type { RemoteWriteReceiver } from '../sources/remote-write/receiver.js';
 import { remoteWriteHandler } from './write-route.js';
@@ -98,6 +99,19 @@ export function createHttpApp(deps: HttpDeps): Express {
 
   app.get('/', (_req: Request, res: Response) => {
     const s = { ...readClusterStatus(deps.store), restUrl: deps.restUrl() };
+    const groups = deps.api?.ruleGroups?.() ?? [];
+    const alerts = alertsData(groups).alerts;
+    const alertRows = alerts
+      .map((a) => {
+        const rest = Object.entries(a.labels).filter(([k]) => k !== 'alertname').map(([k, v]) => `${k}="${v}"`).join(', ');
+        return `<tr><td>${escapeHtml(a.labels['alertname'] ?? '')}</td><td>${a.state === 'firing' ? '<b>firing</b>' : escapeHtml(a.state)}</td><td>${escapeHtml(a.activeAt)}</td><td><code>${escapeHtml(rest)}</code></td></tr>`;
+      })
+      .join('');
+    const rulesPart =
+      groups.length === 0
+        ? ''
+        : `<h2>Alerts</h2><p>${groups.length} rule group(s), ${groups.reduce((n, g) => n + g.spec.rules.length, 0)} rule(s); ${alerts.length} active alert(s).</p>` +
+          (alerts.length > 0 ? `<table><tr><th>alert</th><th>state</th><th>active since</th><th>labels</th></tr>${alertRows}</table>` : '');
     res
       .status(200)
       .type('text/html')
@@ -106,7 +120,8 @@ export function createHttpApp(deps: HttpDeps): Express {
           `<h1>Flink Prometheus Bridge</h1>` +
           `<p>Flink REST API <code>${escapeHtml(s.restUrl)}</code>: ${s.flinkUp ? 'reachable' : '<b>unreachable</b>'}` +
           `${s.version ? `, Flink ${escapeHtml(s.version)}` : ''}, ${s.jobs} job(s) listed.</p>` +
-          `<ul><li><a href="metrics">/metrics</a></li><li><a href="-/healthy">/-/healthy</a></li><li><a href="-/ready">/-/ready</a></li></ul>` +
+          rulesPart +
+          `<ul><li><a href="metrics">/metrics</a></li><li><a href="api/v1/rules">/api/v1/rules</a></li><li><a href="api/v1/alerts">/api/v1/alerts</a></li><li><a href="-/healthy">/-/healthy</a></li><li><a href="-/ready">/-/ready</a></li></ul>` +
           `</body></html>\n`,
       );
   });

@@ -215,6 +215,12 @@ export interface RuleGroupRunner {
    * (`Group.RestoreForState`: for-outage-tolerance, for-grace-period; `nowMs` is the restore time).
    */
   restore(state: PersistedGroupState, nowMs: number): void;
+  /**
+   * Writes staleness markers at `tsMs` for every series the group wrote in its last evaluation (Prometheus's
+   * `markStale` + `cleanupStaleSeries` for a group removed by a reload). Optional: the rule manager calls it two
+   * intervals after removing the group, when present. (Added by the rule manager, branch `rulemgr`.)
+   */
+  markStale?(tsMs: number): Promise<void>;
 }
 
 /** What `createRuleGroup` needs. */

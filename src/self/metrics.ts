@@ -198,6 +198,73 @@ export class SelfMetrics {
     registers: this.registries,
   });
 
+  // Rule manager (src/rules/manager.ts), named after Prometheus's prometheus_rule_* (rules/group.go NewGroupMetrics);
+  // `rule_group` is Prometheus's GroupKey: `<file>;<group name>`.
+  readonly ruleEvaluations = new Counter({
+    name: 'flink_bridge_rule_evaluations_total',
+    help: 'Rule evaluations (one per rule per group iteration), by rule group.',
+    labelNames: ['rule_group'] as const,
+    registers: this.registries,
+  });
+  readonly ruleEvaluationFailures = new Counter({
+    name: 'flink_bridge_rule_evaluation_failures_total',
+    help: 'Rule evaluations that failed (the rule reports health "err"), by rule group.',
+    labelNames: ['rule_group'] as const,
+    registers: this.registries,
+  });
+  readonly ruleGroupIterationsMissed = new Counter({
+    name: 'flink_bridge_rule_group_iterations_missed_total',
+    help: 'Rule group evaluations missed because the previous one ran past the next slot, by rule group.',
+    labelNames: ['rule_group'] as const,
+    registers: this.registries,
+  });
+  readonly ruleGroupIterations = new Counter({
+    name: 'flink_bridge_rule_group_iterations_total',
+    help: 'Scheduled rule group evaluations, whether executed or missed, by rule group.',
+    labelNames: ['rule_group'] as const,
+    registers: this.registries,
+  });
+  readonly ruleGroupInterval = new Gauge({
+    name: 'flink_bridge_rule_group_interval_seconds',
+    help: 'The evaluation interval of a rule group.',
+    labelNames: ['rule_group'] as const,
+    registers: this.registries,
+  });
+  readonly ruleGroupLastDuration = new Gauge({
+    name: 'flink_bridge_rule_group_last_duration_seconds',
+    help: 'How long the last evaluation of a rule group took.',
+    labelNames: ['rule_group'] as const,
+    registers: this.registries,
+  });
+  readonly ruleGroupLastEvaluation = new Gauge({
+    name: 'flink_bridge_rule_group_last_evaluation_timestamp_seconds',
+    help: 'When the last evaluation of a rule group started (Unix seconds).',
+    labelNames: ['rule_group'] as const,
+    registers: this.registries,
+  });
+  readonly ruleGroupRules = new Gauge({
+    name: 'flink_bridge_rule_group_rules',
+    help: 'The number of rules of a rule group.',
+    labelNames: ['rule_group'] as const,
+    registers: this.registries,
+  });
+  readonly ruleStateWriteFailures = new Counter({
+    name: 'flink_bridge_rule_state_write_failures_total',
+    help: 'Failed writes of the alert state file (<storage.path>/rules/alerts.json).',
+    registers: this.registries,
+  });
+  // Config reload (Prometheus's prometheus_config_last_reload_*, cmd/prometheus/main.go): the config file and the rule files.
+  readonly configLastReloadSuccessful = new Gauge({
+    name: 'flink_bridge_config_last_reload_successful',
+    help: 'Whether the last configuration reload (config file and rule files) succeeded (1) or not (0).',
+    registers: this.registries,
+  });
+  readonly configLastReloadSuccessTimestamp = new Gauge({
+    name: 'flink_bridge_config_last_reload_success_timestamp_seconds',
+    help: 'When the last successful configuration load happened (Unix seconds).',
+    registers: this.registries,
+  });
+
   constructor(options: { processMetrics?: boolean } = {}) {
     if (options.processMetrics ?? true) {
       collectDefaultMetrics({ register: this.registry, prefix: 'flink_bridge_' });

@@ -3,7 +3,8 @@
  * did nothing, silently. Each now gets one warning at start naming the flag or key and the feature it is reserved
  * for; `--storage.path` only when given on the command line, the config keys only when the file sets them; a reload
  * does not repeat them. Driven through the real CLI (`runCli`) with a fake app.
- * Since issue 7 (remote-write) `--storage.path` and `global.external_labels` are used, so they no longer warn.
+ * Since issue 7 (remote-write) `--storage.path` and `global.external_labels` are used, so they no longer warn; since
+ * issue 9 (the rule manager) `global.evaluation_interval` is used too, so nothing is reserved any more.
  */
 import { EventEmitter } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -57,37 +58,15 @@ describe('settings that are accepted but not used yet', () => {
     expect((await run(['--storage.path', './data'])).warnings).toEqual([]);
   });
 
-  it('global.evaluation_interval set in the file: one warning; global.external_labels (used by remote_write) none', async () => {
+  it('global.evaluation_interval (used by the rule manager since issue 9) and global.external_labels no longer warn', async () => {
     const { warnings } = await run([`--config.file=${RESERVED}`]);
-    expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toMatch(/global\.evaluation_interval is set but not used yet: it is reserved for the coming rules engine/);
-    expect(warnings.join('\n')).not.toContain('prod'); // values (possibly sensitive) are not logged
+    expect(warnings).toEqual([]);
   });
 
-  it('a reload does not repeat them', async () => {
-    let stderr = '';
-    const created: AppOptions[] = [];
-    class FakeApp implements RunnableApp {
-      constructor(opts: AppOptions) {
-        created.push(opts);
-      }
-      async start(): Promise<void> {}
-      async stop(): Promise<void> {}
-    }
-    await runCli(
-      [`--config.file=${RESERVED}`, `--storage.path=${tmp}`],
-      { stdout: { write: () => true }, stderr: { write: (s: string) => (stderr += s) }, exit: () => undefined },
-      { signals: new EventEmitter() as SignalSource, loadApp: async (): Promise<AppConstructor> => FakeApp },
-    );
-    created[0]?.loadConfig?.();
-    created[0]?.loadConfig?.();
-    expect(stderr.split('\n').filter((l) => l.includes('not used yet'))).toHaveLength(1);
-  });
-
-  it('check config lists them as warnings too', async () => {
+  it('check config has no reserved-key warning either', async () => {
     let stdout = '';
     await runCli(['check', 'config', RESERVED], { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: () => true }, exit: () => undefined });
-    expect(stdout).toContain('WARNING: global.evaluation_interval is set but not used yet');
-    expect(stdout).not.toContain('global.external_labels');
+    expect(stdout).not.toContain('not used yet');
+    expect(stdout).toContain('SUCCESS');
   });
 });

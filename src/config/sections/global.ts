@@ -5,7 +5,8 @@
  * ```yaml
  * global:
  *   poll_interval: 15s          # >= 1s
- *   evaluation_interval: 1m     # >= 1s; reserved for the rules engine (a warning at start when set)
+ *   evaluation_interval: 1m     # >= 1s; how often rule groups without their own `interval` evaluate
+ *   rule_query_offset: 0s       # rule queries look this far back (groups' `query_offset` overrides it)
  *   windows: [1m, 5m, 15m]      # 1..16, unique after normalisation, each >= 2 × poll_interval
  *   external_labels: {}         # added to every series sent by remote_write (a series' own label wins)
  * ```
@@ -19,6 +20,7 @@ import { durationMs, durationValue, nullAsAbsent } from '../fields.js';
 export const GLOBAL_DEFAULTS = {
   poll_interval: '15s',
   evaluation_interval: '1m',
+  rule_query_offset: '0s',
   windows: ['1m', '5m', '15m'],
 } as const;
 
@@ -35,9 +37,7 @@ export const GLOBAL_LIMITS = {
  * Keys that are accepted but not used yet, with the feature that will use them. Set in a file, each gets a warning
  * at start (`reservedKeyWarnings`) until that feature lands (issue 5 §3.6).
  */
-export const RESERVED_GLOBAL_KEYS = {
-  evaluation_interval: 'the coming rules engine',
-} as const;
+export const RESERVED_GLOBAL_KEYS: Readonly<Record<never, string>> = {};
 
 /** A key of `RESERVED_GLOBAL_KEYS`. */
 export type ReservedGlobalKey = keyof typeof RESERVED_GLOBAL_KEYS;
@@ -52,8 +52,10 @@ export interface WindowConfig {
 export interface GlobalConfig {
   /** How often the Flink REST API is polled, ms (>= 1000). */
   readonly pollIntervalMs: number;
-  /** How often rules are evaluated, ms (>= 1000). Not used yet (rules engine). */
+  /** How often rule groups evaluate unless they set `interval`, ms (>= 1000) (Prometheus's `evaluation_interval`). */
   readonly evaluationIntervalMs: number;
+  /** How far back rule queries look unless a group sets `query_offset`, ms (Prometheus's `rule_query_offset`). */
+  readonly ruleQueryOffsetMs: number;
   /** Rate windows, unique, sorted ascending by length; each at least two poll intervals. */
   readonly windows: readonly WindowConfig[];
   /** Labels added to every series leaving the sidecar (valid, non-reserved label names); used by remote_write. */
@@ -67,8 +69,8 @@ export const globalSectionSchema = z
     poll_interval: nullAsAbsent(
       durationMs({ min: GLOBAL_LIMITS.minPollIntervalMs }).prefault(GLOBAL_DEFAULTS.poll_interval),
     ),
-    // No default here: whether the file sets it matters (a reserved key); `resolveGlobal` fills the default in.
     evaluation_interval: nullAsAbsent(durationMs({ min: GLOBAL_LIMITS.minEvaluationIntervalMs }).optional()),
+    rule_query_offset: nullAsAbsent(durationMs({ min: 0 }).prefault(GLOBAL_DEFAULTS.rule_query_offset)),
     windows: nullAsAbsent(
       z
         .array(durationValue({ min: 1 }))
@@ -125,10 +127,10 @@ export type GlobalSection = z.output<typeof globalSectionSchema>;
 /** The runtime `global` config: windows normalised and sorted, defaults of unset reserved keys filled in. */
 export function resolveGlobal(g: GlobalSection): GlobalConfig {
   const reservedKeysSet: ReservedGlobalKey[] = [];
-  if (g.evaluation_interval !== undefined) reservedKeysSet.push('evaluation_interval');
   return {
     pollIntervalMs: g.poll_interval,
     evaluationIntervalMs: g.evaluation_interval ?? DEFAULT_EVALUATION_INTERVAL_MS,
+    ruleQueryOffsetMs: g.rule_query_offset,
     windows: g.windows.map((w) => ({ name: formatDuration(w.ms), ms: w.ms })).sort((a, b) => a.ms - b.ms),
     externalLabels: { ...g.external_labels },
     reservedKeysSet,

@@ -17,6 +17,8 @@ import { parseMatchSets } from './matchers.js';
 import { API_MAX_TIME_MS, API_MIN_TIME_MS, invalidParam, parseDurationParam, parseLimit, parseTime, timeParam, timeoutParam } from './params.js';
 import { jsonQueryData, queryParamError, sendError, sendRawSuccess, sendSuccess } from './response.js';
 import type { Value } from '../../promql/value.js';
+import type { RuleGroupRunner } from '../../rules/types.js';
+import { alertsData, rulesData } from './rules.js';
 
 /** Prometheus's cap on the points of one series in a range query (`(end − start) / step > 11000` is refused). */
 export const MAX_RANGE_POINTS = 11_000;
@@ -39,6 +41,8 @@ export interface ApiDeps {
   /** `/status/runtimeinfo` extras, e.g. the last reload. */
   readonly startTime: Date;
   readonly lastReloadSuccessful?: () => boolean;
+  /** The rule manager's groups, ordered by file and name (`/rules`, `/alerts`); absent: no rules. */
+  readonly ruleGroups?: () => readonly RuleGroupRunner[];
 }
 
 type Handler = (req: Request, res: Response, signal: AbortSignal) => Promise<void> | void;
@@ -206,6 +210,27 @@ export function createApiRouter(deps: ApiDeps): Router {
       throw queryParamError(e);
     }
   });
+
+  // GET only, as Prometheus registers them (`r.Get("/rules")`, `r.Get("/alerts")`).
+  route(
+    '/rules',
+    (req, res) => {
+      const one = (name: string): string => formValue(req, name) ?? '';
+      const data = rulesData(deps.ruleGroups?.() ?? [], {
+        ruleNames: formValues(req, 'rule_name[]'),
+        ruleGroups: formValues(req, 'rule_group[]'),
+        files: formValues(req, 'file[]'),
+        matchSets: parseMatchSets(formValues(req, 'match[]')),
+        type: one('type'),
+        excludeAlerts: one('exclude_alerts'),
+        groupLimit: one('group_limit'),
+        groupNextToken: one('group_next_token'),
+      });
+      sendSuccess(res, data);
+    },
+    ['get'],
+  );
+  route('/alerts', (_req, res) => sendSuccess(res, alertsData(deps.ruleGroups?.() ?? [])), ['get']);
 
   route('/format_query', (req, res) => {
     try {

@@ -200,6 +200,35 @@ describe('run', () => {
     expect(opts.flags).toMatchObject({ 'query.timeout': '30s', 'promql.compat': '2', 'web.listen-address': '0.0.0.0:9275' });
   });
 
+  it('passes --rules.alert.* and --web.external-url (defaults as `prometheus --help` of 3.16: 1h, 10m, 1m)', async () => {
+    const app = fakeApp();
+    await cli([], { loadApp: app.loadApp });
+    const d = app.created[0] as AppOptions;
+    expect(d.rules).toEqual({ forOutageToleranceMs: 3_600_000, forGracePeriodMs: 600_000 });
+    expect(d.externalUrl).toBeUndefined();
+    expect(d.flags).toMatchObject({ 'rules.alert.for-outage-tolerance': '1h', 'rules.alert.for-grace-period': '10m', 'rules.alert.resend-delay': '' });
+    const app2 = fakeApp();
+    const r = await cli(
+      ['--rules.alert.for-outage-tolerance=2h', '--rules.alert.for-grace-period=5m', '--rules.alert.resend-delay=30s', '--web.external-url=https://bridge.example/x/'],
+      { loadApp: app2.loadApp },
+    );
+    expect(r.exits).toEqual([]);
+    const o = app2.created[0] as AppOptions;
+    expect(o.rules).toEqual({ forOutageToleranceMs: 7_200_000, forGracePeriodMs: 300_000, resendDelayMs: 30_000 });
+    expect(o.externalUrl).toBe('https://bridge.example/x');
+    expect(o.flags).toMatchObject({ 'rules.alert.resend-delay': '30s', 'web.external-url': 'https://bridge.example/x' });
+  });
+
+  it.each([['--rules.alert.for-grace-period=10'], ['--rules.alert.resend-delay=soon'], ['--web.external-url=bridge:9275'], ['--web.external-url=not a url']])(
+    'exits 1 for a bad %s',
+    async (flag) => {
+      const app = fakeApp();
+      const r = await cli([flag], { loadApp: app.loadApp });
+      expect(r.exits).toEqual([1]);
+      expect(app.created).toEqual([]);
+    },
+  );
+
   it('exits 1 for a bad --promql.compat', async () => {
     const app = fakeApp();
     const r = await cli(['--promql.compat=4'], { loadApp: app.loadApp });

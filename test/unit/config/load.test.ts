@@ -41,6 +41,7 @@ describe('defaults', () => {
     global: {
       pollIntervalMs: 15_000,
       evaluationIntervalMs: 60_000,
+      ruleQueryOffsetMs: 0,
       windows: [
         { name: '1m', ms: 60_000 },
         { name: '5m', ms: 300_000 },
@@ -81,6 +82,7 @@ describe('defaults', () => {
     // Prometheus 3.16's --query.* defaults
     query: { timeoutMs: 120_000, maxSamples: 50_000_000, lookbackDeltaMs: 300_000, compat: '3' },
     alerting: alertingDefaults,
+    ruleFiles: { globs: [], baseDir: expect.any(String) },
   };
 
   it('defaultConfig() is the built-in defaults', () => {
@@ -142,6 +144,7 @@ remote_write_receiver:
       global: {
         pollIntervalMs: 10_000,
         evaluationIntervalMs: 30_000,
+        ruleQueryOffsetMs: 0,
         windows: [
           { name: '30s', ms: 30_000 },
           { name: '1m', ms: 60_000 },
@@ -149,7 +152,7 @@ remote_write_receiver:
           { name: '15m', ms: 900_000 },
         ],
         externalLabels: { cluster: 'prod', region: 'eu' },
-        reservedKeysSet: ['evaluation_interval'],
+        reservedKeysSet: [],
       },
       flink: {
         restUrl: 'https://jm.example:8443/prefix',
@@ -175,6 +178,7 @@ remote_write_receiver:
       remoteWrite: [],
       query: { timeoutMs: 120_000, maxSamples: 50_000_000, lookbackDeltaMs: 300_000, compat: '3' },
       alerting: alertingDefaults,
+      ruleFiles: { globs: [], baseDir: expect.any(String) },
     });
   });
 
@@ -523,15 +527,25 @@ describe('YAML syntax', () => {
   });
 });
 
-describe('reserved global keys (not used yet)', () => {
-  it('are recorded only when the file sets them', () => {
-    expect(parse('global: {poll_interval: 15s}').global.reservedKeysSet).toEqual([]);
-    expect(parse('global: {evaluation_interval: 1m}').global.reservedKeysSet).toEqual(['evaluation_interval']);
-    // used by remote_write since issue 7: no longer reserved
-    expect(parse('global: {external_labels: {a: b}}').global.reservedKeysSet).toEqual([]);
-    // Set to the default value is still set: the user expects it to do something.
-    expect(parse('global: {evaluation_interval: 1m}').global.evaluationIntervalMs).toBe(60_000);
-    expect(parse('global:\n  evaluation_interval:\n').global.reservedKeysSet).toEqual([]);
+describe('rule keys: global.evaluation_interval, global.rule_query_offset, rule_files', () => {
+  it('evaluation_interval is used by the rules (no longer reserved) and rule_query_offset defaults to 0s', () => {
+    expect(parse('global: {evaluation_interval: 1m}').global.reservedKeysSet).toEqual([]);
+    expect(parse('global: {evaluation_interval: 10s}').global.evaluationIntervalMs).toBe(10_000);
+    expect(parse('global:\n  evaluation_interval:\n').global.evaluationIntervalMs).toBe(60_000);
+    expect(parse('').global.ruleQueryOffsetMs).toBe(0);
+    expect(parse('global: {rule_query_offset: 1m30s}').global.ruleQueryOffsetMs).toBe(90_000);
+  });
+
+  it('rule_files keeps the globs and the config directory they are relative to', () => {
+    const c = parse('rule_files: [rules/*.yml, /abs/x.yml]\n');
+    expect(c.ruleFiles).toEqual({ globs: ['rules/*.yml', '/abs/x.yml'], baseDir: tmp });
+    expect(parse('rule_files:\n').ruleFiles.globs).toEqual([]);
+  });
+
+  it('refuses bad rule keys with their key paths', () => {
+    expect(errorOf('rule_files: rules.yml\n')).toMatch(/^config\.yml:1:13: rule_files: expected a list/);
+    expect(errorOf('rule_files: [""]\n')).toMatch(/^config\.yml:1:14: rule_files\[0\]: a rule file glob must not be empty/);
+    expect(errorOf('global: {rule_query_offset: -1s}\n')).toMatch(/^config\.yml:1:29: global\.rule_query_offset: /);
   });
 });
 
