@@ -20,6 +20,7 @@ import { pushSetup, reloadPush, type PushSetup } from './sources/push/setup.js';
 import { Engine } from './promql/engine/index.js';
 import { apiBuildInfo, redactedConfigYaml } from './http/api/status-info.js';
 import { hostname } from 'node:os';
+import { IncidentContextCollector } from './notify/incident-context.js';
 import { Notifier } from './notify/notifier.js';
 import { loadRuleFiles } from './rules/file/index.js';
 import { createRuleGroup } from './rules/group.js';
@@ -317,6 +318,12 @@ export class App {
       externalURL: this.externalURL(),
       templates: this.templates,
       sink: this.alertSink,
+      incidentContext: new IncidentContextCollector({
+        // The current client: a reload replaces it.
+        rest: { getJson: (path, endpoint) => (this.client ? this.client.getJson(path, endpoint) : Promise.reject(new Error('the Flink REST client is not running'))) },
+        store: this.store,
+        lookbackMs: config.query.lookbackDeltaMs,
+      }),
     };
   }
 

@@ -9,6 +9,7 @@
  * vertices. Never throws: what could not be fetched is listed in `errors`.
  */
 import type { LabelRecord } from '../model/labels.js';
+import type { CapturedContext, IncidentContextProvider } from '../rules/types.js';
 import type { RestGetter } from '../sources/flink/poll-outcome.js';
 import { valueAt } from '../store/value-at.js';
 import type { SeriesStore, StoredSeries } from '../store/types.js';
@@ -60,12 +61,6 @@ export interface IncidentContext {
   readonly errors: readonly string[];
 }
 
-/** Captures incident context; implemented by {@link IncidentContextCollector}. */
-export interface IncidentContextProvider {
-  /** The context for an alert with these labels at `tMs`, or undefined when the labels carry no `job_id`. */
-  capture(labels: LabelRecord, tMs: number): Promise<IncidentContext | undefined>;
-}
-
 export interface IncidentContextOptions {
   /** The poller's REST client (bounded concurrency, timeouts, auth). */
   readonly rest: RestGetter;
@@ -78,7 +73,14 @@ export interface IncidentContextOptions {
 export class IncidentContextCollector implements IncidentContextProvider {
   constructor(private readonly opts: IncidentContextOptions) {}
 
-  async capture(labels: LabelRecord, tMs: number): Promise<IncidentContext | undefined> {
+  /** For the rule evaluator: the context with its `flink_context` summary, or undefined without a `job_id`. */
+  async capture(labels: LabelRecord, tMs: number): Promise<CapturedContext | undefined> {
+    const c = await this.collect(labels, tMs);
+    return c === undefined ? undefined : { summary: summarizeIncidentContext(c), details: { ...c } };
+  }
+
+  /** The context for an alert with these labels at `tMs`, or undefined when the labels carry no job id. */
+  async collect(labels: LabelRecord, tMs: number): Promise<IncidentContext | undefined> {
     const jobId = labels['job_id'];
     if (jobId === undefined || !/^[0-9a-f]{32}$/.test(jobId)) return undefined;
     const errors: string[] = [];

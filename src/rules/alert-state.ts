@@ -3,7 +3,7 @@
  * (`Alert`, `needsSending`, `resolvedRetention`). Times are Unix ms; {@link ZERO_TIME} is Go's zero `time.Time` (unset).
  */
 import type { LabelSet } from '../model/labels.js';
-import type { ActiveAlert, AlertState, NotifierAlert, PersistedAlert } from './types.js';
+import type { ActiveAlert, AlertState, CapturedContext, NotifierAlert, PersistedAlert } from './types.js';
 
 /** Resolved alerts are kept (and re-sent as resolved) this long, ms (`resolvedRetention`, 15 min). */
 export const RESOLVED_RETENTION_MS = 15 * 60_000;
@@ -27,6 +27,8 @@ export interface MutableAlert {
   lastSentAtMs: number;
   validUntilMs: number;
   keepFiringSinceMs: number;
+  /** Incident context captured when it started firing (kept while the alert lives, persisted). */
+  context?: CapturedContext | undefined;
 }
 
 /**
@@ -54,6 +56,7 @@ export function toActiveAlert(a: MutableAlert): ActiveAlert {
     lastSentAtMs: unset(a.lastSentAtMs),
     validUntilMs: a.validUntilMs,
     value: a.value,
+    ...(a.context !== undefined ? { context: a.context } : {}),
   };
 }
 
@@ -69,6 +72,7 @@ export function toPersistedAlert(a: MutableAlert): PersistedAlert {
     keepFiringSinceMs: unset(a.keepFiringSinceMs),
     lastSentAtMs: unset(a.lastSentAtMs),
     value: a.value,
+    ...(a.context !== undefined ? { context: a.context } : {}),
   };
 }
 

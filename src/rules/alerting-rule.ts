@@ -16,7 +16,7 @@ import {
 } from './alert-state.js';
 import type { RuleQueryFunc } from './query-func.js';
 import type { RuleEvalContext, RuleSample } from './rule-sample.js';
-import type { AlertState, NotifierAlert, TemplateEnv, TemplateExpander } from './types.js';
+import { CONTEXT_ANNOTATION, type AlertState, type CapturedContext, type IncidentContextProvider, type NotifierAlert, type TemplateEnv, type TemplateExpander } from './types.js';
 
 /** `ErrDuplicateAlertLabelSet`. */
 export const DUPLICATE_ALERT_LABELSET = 'vector contains metrics with the same labelset after applying alert labels';
@@ -28,6 +28,9 @@ export interface AlertingRuleEnv {
   readonly templates: TemplateExpander;
   readonly externalLabels: LabelRecord;
   readonly externalURL: string;
+  /** Incident context for alerts that start firing (ours, issue 9 §3); absent in `test rules`. */
+  readonly incidentContext?: IncidentContextProvider | undefined;
+  readonly incidentContextTimeoutMs?: number | undefined;
 }
 
 export class AlertingRule {
@@ -104,7 +107,7 @@ export class AlertingRule {
       const alert = this.active.get(h);
       if (alert !== undefined && alert.state !== 'inactive') {
         alert.value = a.value;
-        alert.annotations = a.annotations;
+        alert.annotations = withContext(a.annotations, alert.context);
         continue;
       }
       this.active.set(h, a);
@@ -136,6 +139,7 @@ export class AlertingRule {
       if (a.state === 'pending' && ts - a.activeAtMs >= this.holdMs) {
         a.state = 'firing';
         a.firedAtMs = ts;
+        if (a.context === undefined) await this.captureContext(a, ts);
       }
       // A raised `for` (after a reload) sends a firing alert back to pending.
       if (a.state === 'firing' && ts - a.activeAtMs < this.holdMs) {
@@ -157,6 +161,28 @@ export class AlertingRule {
       throw new RuleEvalError(`exceeded limit of ${ctx.limit} with ${numActivePending} alerts`);
     }
     return out;
+  }
+
+  /**
+   * Captures the incident context of an alert that starts firing (not part of Prometheus), waiting at most
+   * `incidentContextTimeoutMs` so that a slow Flink never delays the notification much; a failed or late capture
+   * leaves the alert without `flink_context`.
+   */
+  private async captureContext(a: MutableAlert, ts: number): Promise<void> {
+    const provider = this.env.incidentContext;
+    if (provider === undefined) return;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<undefined>((resolve) => {
+      timer = setTimeout(() => resolve(undefined), this.env.incidentContextTimeoutMs ?? 5000);
+    });
+    try {
+      const c = await Promise.race([provider.capture(a.labels.toRecord(), ts).catch(() => undefined), timeout]);
+      if (c === undefined) return;
+      a.context = c;
+      a.annotations = withContext(a.annotations, c);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /** `ALERTS{alertstate, alertname, …}`: rule labels (raw), then the alert's labels over them. */
@@ -195,4 +221,10 @@ export class AlertingRule {
     }
     return out;
   }
+}
+
+/** The annotations with the captured context's summary as `flink_context` (a rule's own annotation of that name wins). */
+function withContext(annotations: LabelSet, context: CapturedContext | undefined): LabelSet {
+  if (context === undefined || annotations.get(CONTEXT_ANNOTATION) !== undefined) return annotations;
+  return LabelSet.from({ ...annotations.toRecord(), [CONTEXT_ANNOTATION]: context.summary });
 }

@@ -106,6 +106,8 @@ class Group implements RuleGroup {
               templates: options.templates,
               externalLabels: options.externalLabels,
               externalURL: options.externalURL,
+              incidentContext: options.incidentContext,
+              incidentContextTimeoutMs: options.incidentContextTimeoutMs,
             });
       return {
         spec: r,
@@ -305,6 +307,7 @@ class Group implements RuleGroup {
       for (const [key, a] of rule.active) {
         const old = byLabels.get(key);
         if (old === undefined || old.state === 'inactive' || a.state === 'inactive') continue;
+        if (old.context !== undefined && a.context === undefined) a.context = old.context;
         const remaining = rule.holdMs - (downAt - old.activeAtMs);
         let activeAt: number;
         if (remaining <= 0) activeAt = old.activeAtMs;

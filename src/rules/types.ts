@@ -105,6 +105,24 @@ export interface TemplateExpander {
   expand(name: string, text: string, data: AlertTemplateData, env: TemplateEnv): Promise<string>;
 }
 
+/**
+ * What the on-call needs when an alert about a Flink job starts firing, captured once then (issue 9 §3 "Incident
+ * context"; built by `notify/incident-context.ts`): `summary` becomes the alert's `flink_context` annotation,
+ * `details` (JSON) is kept with the alert (API, status page, state file).
+ */
+export interface CapturedContext {
+  readonly summary: string;
+  readonly details: Readonly<Record<string, unknown>>;
+}
+
+/** Captures {@link CapturedContext} for an alert's labels at `tMs`; undefined when there is nothing to say (no job). */
+export interface IncidentContextProvider {
+  capture(labels: LabelRecord, tMs: number): Promise<CapturedContext | undefined>;
+}
+
+/** The annotation that carries {@link CapturedContext.summary}. */
+export const CONTEXT_ANNOTATION = 'flink_context';
+
 /** State of an alert, as in Prometheus (`inactive` is a resolved alert kept for 15 minutes). */
 export type AlertState = 'inactive' | 'pending' | 'firing';
 
@@ -127,6 +145,8 @@ export interface ActiveAlert {
   /** Valid until (Prometheus's `ValidUntil` = eval time + 4 × max(interval, resend delay)). */
   readonly validUntilMs: number;
   readonly value: number;
+  /** Incident context captured when it started firing (alerts with a `job_id`, when a provider is configured). */
+  readonly context?: CapturedContext | undefined;
 }
 
 /**
@@ -174,6 +194,7 @@ export interface PersistedAlert {
   readonly keepFiringSinceMs: number | undefined;
   readonly lastSentAtMs: number | undefined;
   readonly value: number;
+  readonly context?: CapturedContext | undefined;
 }
 
 /** The persisted state of one group: alerts per alerting rule (by rule index and name, both must match to restore). */
@@ -240,4 +261,8 @@ export interface RuleGroupOptions {
   readonly externalURL: string;
   readonly templates: TemplateExpander;
   readonly sink: AlertSink;
+  /** Captures incident context when an alert starts firing; none: no `flink_context`. */
+  readonly incidentContext?: IncidentContextProvider;
+  /** Longest wait for a capture before the alert is sent without it, ms (default 5 000). */
+  readonly incidentContextTimeoutMs?: number;
 }

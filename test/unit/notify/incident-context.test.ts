@@ -23,7 +23,7 @@ async function setup(version: '2.3.0' | '1.20.5') {
 describe('incident context', () => {
   it.each(['2.3.0', '1.20.5'] as const)('Flink %s: root exception, restarts in the last hour, vertices ranked', async (version) => {
     const { collector, p, t, JOB } = await setup(version);
-    const c = await collector.capture({ alertname: 'FlinkJobRestarting', job_id: JOB, job_name: 'fpb-demo-job' }, t);
+    const c = await collector.collect({ alertname: 'FlinkJobRestarting', job_id: JOB, job_name: 'fpb-demo-job' }, t);
     if (c === undefined) throw new Error('context expected');
     expect(c.errors).toEqual([]);
     expect(c.jobName).toBe('fpb-demo-job');
@@ -61,7 +61,7 @@ describe('incident context', () => {
     const body = fixture<{ latest: Record<string, unknown> }>('2.3.0', 'job-checkpoints.json');
     body.latest['failed'] = { className: 'failed', id: 12, status: 'FAILED', trigger_timestamp: t - 70_000, failure_timestamp: t - 10_000, failure_message: `Checkpoint expired before completing. ${'x'.repeat(400)}` };
     rest.overrides.set('/jobs/:jid/checkpoints', () => body);
-    const c = await collector.capture({ job_id: JOB }, t);
+    const c = await collector.collect({ job_id: JOB }, t);
     expect(c?.lastFailedCheckpoint?.id).toBe(12);
     expect(c?.lastFailedCheckpoint?.failureTimestampMs).toBe(t - 10_000);
     expect(c?.lastFailedCheckpoint?.reason.startsWith('Checkpoint expired before completing.')).toBe(true);
@@ -71,8 +71,8 @@ describe('incident context', () => {
 
   it('no job_id, or not a job id: no context', async () => {
     const { collector, t } = await setup('2.3.0');
-    expect(await collector.capture({ alertname: 'FlinkRestUnreachable' }, t)).toBeUndefined();
-    expect(await collector.capture({ job_id: '../../overview' }, t)).toBeUndefined();
+    expect(await collector.collect({ alertname: 'FlinkRestUnreachable' }, t)).toBeUndefined();
+    expect(await collector.collect({ job_id: '../../overview' }, t)).toBeUndefined();
   });
 
   it('an endpoint that fails is listed in errors; the rest is still captured', async () => {
@@ -80,7 +80,7 @@ describe('incident context', () => {
     rest.overrides.set('/jobs/:jid/exceptions', () => {
       throw new FlinkHttpError('/jobs/:jid/exceptions', 404, 'Not Found');
     });
-    const c = await collector.capture({ job_id: JOB }, t);
+    const c = await collector.collect({ job_id: JOB }, t);
     expect(c?.rootExceptions).toEqual([]);
     expect(c?.errors).toHaveLength(1);
     expect(c?.errors[0]).toMatch(/^exceptions: /);
