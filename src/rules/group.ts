@@ -288,17 +288,18 @@ class Group implements RuleGroup {
   }
 
   /**
-   * `Group.RestoreForState` with the state file in place of `ALERTS_FOR_STATE`: per alert active now whose labels
-   * were saved as pending or firing, the saved `activeAt` and the save time (`downAt`) decide: already past `for` ⇒
-   * kept as saved; `for` shorter than the grace period ⇒ not restored; less than the grace period left ⇒
-   * `activeAt = now + grace − for`; else `activeAt` moves by the downtime. A save older than the outage tolerance is
-   * ignored (Prometheus only looks that far back). Unlike Prometheus, times keep their milliseconds.
+   * Restores `activeAt` (and the incident context) of every alert that is active now and was pending or firing when
+   * the state was saved: the time it was pending before the restart counts, so it fires when it would have without
+   * the restart (issue 9 §1 "a restart neither re-pages nor forgets a pending `for`"). A save older than
+   * `forOutageToleranceMs` is ignored, as Prometheus ignores `ALERTS_FOR_STATE` older than that.
+   * Deliberately not Prometheus 3.16's `Group.RestoreForState`, which moves `activeAt` forward by the downtime and
+   * does not restore alerts whose `for` is below `--rules.alert.for-grace-period`: the sidecar saves its state on
+   * every change and at shutdown, so what was pending is known, and the issue asks for the original firing time.
    */
   restore(state: PersistedGroupState, nowMs: number): void {
     if (state.file !== this.spec.file || state.name !== this.spec.name) return;
     const downAt = state.savedAtMs;
     if (nowMs - downAt > this.options.forOutageToleranceMs) return;
-    const grace = this.options.forGracePeriodMs;
     for (const saved of state.rules) {
       const slot = this.slots[saved.index];
       if (slot === undefined || !(slot.rule instanceof AlertingRule) || slot.rule.name !== saved.alert) continue;
@@ -308,13 +309,7 @@ class Group implements RuleGroup {
         const old = byLabels.get(key);
         if (old === undefined || old.state === 'inactive' || a.state === 'inactive') continue;
         if (old.context !== undefined && a.context === undefined) a.context = old.context;
-        const remaining = rule.holdMs - (downAt - old.activeAtMs);
-        let activeAt: number;
-        if (remaining <= 0) activeAt = old.activeAtMs;
-        else if (rule.holdMs < grace) continue;
-        else if (remaining < grace) activeAt = nowMs + grace - rule.holdMs;
-        else activeAt = old.activeAtMs + (nowMs - downAt);
-        a.activeAtMs = activeAt;
+        a.activeAtMs = Math.min(a.activeAtMs, old.activeAtMs);
       }
       rule.restored = true;
     }

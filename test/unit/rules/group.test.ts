@@ -156,7 +156,7 @@ describe('rule group (rules/group.go)', () => {
     expect(samples(store, { __name__: 'ALERTS', alertname: 'A', alertstate: 'firing' })).toEqual(['0:1', `${MIN}:stale`]);
   });
 
-  describe('restore from the state file (Group.RestoreForState rules; manager_test.go TestForStateRestore)', () => {
+  describe('restore from the state file (issue 9: activeAt kept, unlike Group.RestoreForState which shifts it by the downtime)', () => {
     const FOR = 25 * MIN;
     const setup = async (): Promise<ReturnType<typeof createRuleGroup>> => {
       const { store, engine } = loadedStore(MIN, ['up 0x200']);
@@ -171,11 +171,11 @@ describe('rule group (rules/group.go)', () => {
     });
     const activeAt = (g: Awaited<ReturnType<typeof setup>>): number | undefined => g.status()[0]?.alerts[0]?.activeAtMs;
 
-    it('normal restore: activeAt moves by the downtime', async () => {
+    it('the saved activeAt is kept: the pending time before the restart counts (Prometheus would give 10 min)', async () => {
       const g = await setup();
       await g.evaluate(100 * MIN);
       g.restore(saved(0, 5 * MIN), 15 * MIN); // down 10 min
-      expect(activeAt(g)).toBe(10 * MIN);
+      expect(activeAt(g)).toBe(0);
     });
     it('outage tolerance: a save older than the tolerance is ignored', async () => {
       const g = await setup();
@@ -183,11 +183,18 @@ describe('rule group (rules/group.go)', () => {
       g.restore(saved(0, 5 * MIN), 5 * MIN + 31 * MIN);
       expect(activeAt(g)).toBe(100 * MIN);
     });
-    it('less than the grace period left: fires exactly one grace period after the restore', async () => {
+    it('less than the grace period left: still the saved activeAt (no grace period: it fires when it was due)', async () => {
       const g = await setup();
       await g.evaluate(100 * MIN);
       g.restore(saved(0, 20 * MIN), 25 * MIN); // 5 min of `for` left < 10 min grace
-      expect(activeAt(g)).toBe(25 * MIN + 10 * MIN - FOR);
+      expect(activeAt(g)).toBe(0);
+    });
+    it('an alert saved pending that is not active after the restart is not restored', async () => {
+      const { store, engine } = loadedStore(MIN, ['up 1x200']);
+      const g = createRuleGroup(spec([alert('Down', 'up == 0', { forMs: FOR })]), store, engine, groupOptions());
+      await g.evaluate(100 * MIN);
+      g.restore(saved(0, 5 * MIN), 6 * MIN);
+      expect(g.status()[0]?.alerts).toEqual([]);
     });
     it('already past `for`: activeAt kept', async () => {
       const g = await setup();
@@ -203,7 +210,7 @@ describe('rule group (rules/group.go)', () => {
       const g2 = await setup();
       await g2.evaluate(7 * MIN);
       g2.restore(snap, 7 * MIN);
-      expect(activeAt(g2)).toBe(2 * MIN);
+      expect(activeAt(g2)).toBe(0);
     });
   });
 });
