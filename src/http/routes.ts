@@ -1,3 +1,5 @@
+import { escapeHtml } from './html.js';
+import { renderRulePage } from './rule-page.js';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import compression from 'compression';
 import type { Logger } from '../log/logger.js';
@@ -97,6 +99,13 @@ export function createHttpApp(deps: HttpDeps): Express {
   app.post('/-/reload', reload);
   app.put('/-/reload', reload);
 
+  // Alerts' generatorURL (Prometheus's shape, so a central Prometheus's links look alike): the rules with this
+  // expression, their alerts and the incident context captured when they started firing.
+  app.get('/graph', (req: Request, res: Response) => {
+    const expr = typeof req.query['g0.expr'] === 'string' ? req.query['g0.expr'] : '';
+    res.status(200).type('text/html').send(renderRulePage(deps.api?.ruleGroups?.() ?? [], expr));
+  });
+
   app.get('/', (_req: Request, res: Response) => {
     const s = { ...readClusterStatus(deps.store), restUrl: deps.restUrl() };
     const groups = deps.api?.ruleGroups?.() ?? [];
@@ -128,6 +137,3 @@ export function createHttpApp(deps: HttpDeps): Express {
   return app;
 }
 
-function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
