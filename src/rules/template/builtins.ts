@@ -5,6 +5,7 @@
  */
 import { sprint, sprintf, sprintln, sprintValue } from './go-fmt.js';
 import { GoCallError, type FuncMap, type GoFunc } from './functions.js';
+import { isGoPrint } from './go-quote.js';
 import { IfaceIndex } from './iface.js';
 import {
   GoComplex, GoHTML, GoInt, GoMap, GoQueryResult, GoSample, goElemTypeName, goKind, goTypeName, isNilPtr, isTrue, NIL_IFACE, type GoValue,
@@ -43,8 +44,6 @@ export function htmlEscape(s: string): string {
   });
 }
 
-const PRINTABLE = /[\p{L}\p{M}\p{N}\p{P}\p{S}\p{Zs}]/u;
-
 /** `template.JSEscapeString`. */
 export function jsEscape(s: string): string {
   let out = '';
@@ -61,7 +60,7 @@ export function jsEscape(s: string): string {
     }
     if (r < 0x20) out += `\\u00${r.toString(16).toUpperCase().padStart(2, '0')}`;
     else if (r < 0x80) out += ch;
-    else if (PRINTABLE.test(ch)) out += ch;
+    else if (isGoPrint(r)) out += ch;
     else out += `\\u${r.toString(16).toUpperCase().padStart(4, '0')}`;
   }
   return out;

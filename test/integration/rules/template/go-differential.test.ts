@@ -136,10 +136,13 @@ function comparable(goOut: string): boolean {
 const goStr = (s: string): string => JSON.stringify(s);
 const STR_UNITS = [
   'a', 'B', '.', ':', '-', '_', ' ', '1', '9', '[', ']', "'", 'é', 'ß', 'İ', 'ǆ', '@', '%', '/', '?', '=', '&', '<',
-  '>', '"', '\\', '\t', 'ﬀ', 'ŉ', '·', '’', ',', ';', 'ⅶ', 'ᾀ', '😀',
+  '>', '"', '\\', '\t', 'ﬀ', 'ŉ', '·', '’', ',', ';', 'ⅶ', 'ᾀ', '😀', 'Ω', 'ж', 'ǅ', '日', 'ı', 'ſ', 'K', 'ა',
+  '\u00a0', '\u2008', '\u200b', '\u0301', '\u0000', '\u007f', '⓾', '²',
 ];
+// Characters of long-standing Unicode versions only: Go 1.26's tables (Unicode 15.0) and Node's ICU (newer) differ
+// on recently assigned code points.
 const text = fc.oneof(
-  fc.string({ unit: 'grapheme', maxLength: 12 }),
+  fc.string({ unit: 'grapheme-ascii', maxLength: 12 }),
   fc.string({ unit: fc.constantFrom(...STR_UNITS), maxLength: 16 }),
 );
 const STRING_FUNCS = [
