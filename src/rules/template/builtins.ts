@@ -8,7 +8,7 @@ import { GoCallError, type FuncMap, type GoFunc } from './functions.js';
 import { isGoPrint } from './go-quote.js';
 import { IfaceIndex } from './iface.js';
 import {
-  GoComplex, GoHTML, GoInt, GoMap, GoQueryResult, GoSample, goElemTypeName, goKind, goTypeName, isNilPtr, isTrue, NIL_IFACE, type GoValue,
+  GoAlertData, GoComplex, GoHTML, GoInt, GoMap, GoQueryResult, GoSample, goElemTypeName, goKind, goTypeName, isNilPtr, isTrue, NIL_IFACE, type GoValue,
 } from './values.js';
 
 /** `url.QueryEscape`: unreserved bytes kept, space as `+`, the rest `%XX`. */
@@ -123,7 +123,8 @@ function eqPair(a: GoValue, b: GoValue): boolean {
   const nilA = a === undefined || isNilPtr(a) || (a instanceof GoMap && a.entries === undefined) || (a instanceof GoQueryResult && a.items === undefined);
   const nilB = b === undefined || isNilPtr(b) || (b instanceof GoMap && b.entries === undefined) || (b instanceof GoQueryResult && b.items === undefined);
   if (nilA || nilB) return nilA === nilB;
-  if (b instanceof GoMap || b instanceof GoQueryResult) {
+  // Maps, slices and the alert data struct (it holds maps) are not comparable in Go.
+  if (b instanceof GoMap || b instanceof GoQueryResult || b instanceof GoAlertData) {
     throw new GoCallError(sprintf('non-comparable type %s: ', [b]) + goTypeName(b));
   }
   return a === b;
