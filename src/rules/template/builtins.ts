@@ -5,9 +5,10 @@
  */
 import { sprint, sprintf, sprintln, sprintValue } from './go-fmt.js';
 import { GoCallError, type FuncMap, type GoFunc } from './functions.js';
+import { isGoPrint } from './go-quote.js';
 import { IfaceIndex } from './iface.js';
 import {
-  GoComplex, GoHTML, GoInt, GoMap, GoQueryResult, GoSample, goElemTypeName, goKind, goTypeName, isNilPtr, isTrue, NIL_IFACE, type GoValue,
+  GoAlertData, GoComplex, GoHTML, GoInt, GoMap, GoQueryResult, GoSample, goElemTypeName, goKind, goTypeName, isNilPtr, isTrue, NIL_IFACE, type GoValue,
 } from './values.js';
 
 /** `url.QueryEscape`: unreserved bytes kept, space as `+`, the rest `%XX`. */
@@ -43,8 +44,6 @@ export function htmlEscape(s: string): string {
   });
 }
 
-const PRINTABLE = /[\p{L}\p{M}\p{N}\p{P}\p{S}\p{Zs}]/u;
-
 /** `template.JSEscapeString`. */
 export function jsEscape(s: string): string {
   let out = '';
@@ -61,7 +60,7 @@ export function jsEscape(s: string): string {
     }
     if (r < 0x20) out += `\\u00${r.toString(16).toUpperCase().padStart(2, '0')}`;
     else if (r < 0x80) out += ch;
-    else if (PRINTABLE.test(ch)) out += ch;
+    else if (isGoPrint(r)) out += ch;
     else out += `\\u${r.toString(16).toUpperCase().padStart(4, '0')}`;
   }
   return out;
@@ -124,7 +123,8 @@ function eqPair(a: GoValue, b: GoValue): boolean {
   const nilA = a === undefined || isNilPtr(a) || (a instanceof GoMap && a.entries === undefined) || (a instanceof GoQueryResult && a.items === undefined);
   const nilB = b === undefined || isNilPtr(b) || (b instanceof GoMap && b.entries === undefined) || (b instanceof GoQueryResult && b.items === undefined);
   if (nilA || nilB) return nilA === nilB;
-  if (b instanceof GoMap || b instanceof GoQueryResult) {
+  // Maps, slices and the alert data struct (it holds maps) are not comparable in Go.
+  if (b instanceof GoMap || b instanceof GoQueryResult || b instanceof GoAlertData) {
     throw new GoCallError(sprintf('non-comparable type %s: ', [b]) + goTypeName(b));
   }
   return a === b;

@@ -7,6 +7,7 @@
  * Execution is synchronous; the `query` function signals a missing answer with `NeedQuery` (see expander.ts).
  */
 import { sprintValue } from './go-fmt.js';
+import { formatGoTimeLayout } from './go-time.js';
 import { goQuote } from './go-quote.js';
 import { GoCallError, paramTypeName, type FuncMap, type GoFunc, type ParamType } from './functions.js';
 import type {
@@ -342,11 +343,11 @@ class State {
     dot: GoValue, receiver: GoValue, node: Node, ident: readonly string[], args: readonly ArgNode[] | undefined, final: Final,
   ): GoValue {
     let r = receiver;
-    for (let i = 0; i < ident.length - 1; i++) r = this.evalField(ident[i] as string, undefined, MISSING, r);
-    return this.evalField(ident[ident.length - 1] as string, args, final, r);
+    for (let i = 0; i < ident.length - 1; i++) r = this.evalField(dot, ident[i] as string, undefined, MISSING, r);
+    return this.evalField(dot, ident[ident.length - 1] as string, args, final, r);
   }
 
-  private evalField(fieldName: string, args: readonly ArgNode[] | undefined, final: Final, receiver: GoValue): GoValue {
+  private evalField(dot: GoValue, fieldName: string, args: readonly ArgNode[] | undefined, final: Final, receiver: GoValue): GoValue {
     this.lastFieldIface = false;
     if (receiver === undefined) return undefined;
     if (receiver === NIL_IFACE) this.errorf(`nil pointer evaluating interface {}.${fieldName}`);
@@ -388,6 +389,13 @@ class State {
         if (hasArgs) this.errorf(`${fieldName} has arguments but cannot be invoked as function`);
         return fieldName === 'Labels' ? receiver.labels : receiver.value;
       }
+    } else if (receiver instanceof GoTime && fieldName === 'Format' && receiver.unixNano !== undefined) {
+      // time.Time.Format(layout string) string, called like a function: `(toTime 0).Format "2006-01-02"`.
+      const fmtArgs = args === undefined ? [] : args.slice(1);
+      const numIn = fmtArgs.length + (final !== MISSING ? 1 : 0);
+      if (numIn !== 1) this.errorf(`wrong number of args for Format: want 1 got ${numIn}`);
+      const layout = fmtArgs.length === 1 ? this.evalArg(dot, 'string', fmtArgs[0] as ArgNode) : this.validateType(final as GoValue, 'string');
+      return formatGoTimeLayout(receiver.unixNano, layout as string);
     } else if (receiver instanceof GoTime || receiver instanceof GoDuration) {
       const m = this.method(receiver, fieldName);
       if (m !== undefined) {
@@ -398,7 +406,7 @@ class State {
     this.errorf(`can't evaluate field ${fieldName} in type ${goTypeName(receiver)}`);
   }
 
-  /** The argument-less methods of `time.Time` and `time.Duration` templates use most. */
+  /** The argument-less methods of `time.Time` and `time.Duration` templates use most (and `Format`, in evalField). */
   private method(receiver: GoTime | GoDuration, name: string): GoValue {
     if (receiver instanceof GoTime) {
       const ns = receiver.unixNano;
@@ -415,6 +423,8 @@ class State {
           return new GoInt(ns);
         case 'UTC':
           return receiver;
+        case 'String':
+          return sprintValue(receiver);
       }
       return undefined;
     }

@@ -243,11 +243,11 @@ function printArg(v: GoValue, verb: string, f: Flags, depth: number, deref = fal
         }
       } else if (v instanceof GoTime) {
         if (v.unixNano === undefined) out = '<nil>';
-        else if ('vsq'.includes(verb)) out = fmtString(formatGoTimeUTC(v.unixNano), verb, f);
+        // *time.Time is a fmt.Stringer for %v %s %q %x %X.
+        else if ('vsqxX'.includes(verb)) out = fmtString(formatGoTimeUTC(v.unixNano), verb, f);
       } else if (v instanceof GoDuration) {
         if (v.ns === undefined) out = '<nil>';
-        else if ('vsq'.includes(verb)) out = fmtString(formatGoDuration(v.ns), verb, f);
-        else out = fmtIntVerb(v.ns, verb, f);
+        else if ('vsqxX'.includes(verb)) out = fmtString(formatGoDuration(v.ns), verb, f);
       } else if (v instanceof GoMap && verb === 'v' && f.sharpV === true) {
         const parts = v.sortedKeys().map((k) => `${printArg(k, verb, f, depth + 1)}:${printArg(v.entries?.get(k), verb, f, depth + 1)}`);
         out = `${v.typeName}{${parts.join(', ')}}`;

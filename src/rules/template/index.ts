@@ -7,7 +7,7 @@
  * `prometheus-funcs.ts` (Prometheus's), printing with `go-fmt.ts` / `go-float.ts` / `go-time.ts`;
  * `expander.ts` is the `TemplateExpander` of rules/types.ts.
  *
- * How it is proven: test/fixtures/rules/templates/cases.yml (233 cases) recorded from and re-checked against
+ * How it is proven: test/fixtures/rules/templates/cases.yml (234 cases) recorded from and re-checked against
  * `promtool test rules` / `promtool check rules` 3.16; test/integration/rules/template/go-differential.test.ts
  * fuzzes thousands of templates through Prometheus's own template package (a Go oracle) and ours.
  *
@@ -16,12 +16,15 @@
  *   `time.Time` printed with verbs other than `%v %s %q` shows Go's internal fields there, a bad-verb text here;
  * - invalid UTF-8 cannot exist in JavaScript strings: slicing a string inside a multi-byte character gives one
  *   U+FFFD where Go keeps the bytes (shown as one U+FFFD per byte);
- * - `time.Time` / `time.Duration` methods: only `Unix UnixMilli UnixNano UTC` and
- *   `Seconds Minutes Hours Milliseconds Nanoseconds String` (no `Format` etc.);
+ * - `time.Time` / `time.Duration` methods: only `Format Unix UnixMilli UnixNano UTC String` and
+ *   `Seconds Minutes Hours Milliseconds Nanoseconds String` (no `Add`, `Sub`, `In` etc.);
  * - `%[n]d` argument indexes are not supported (`%!(BADINDEX)`), `%#v` of structs/samples is not Go syntax;
  * - a range loop stops with an error after 10 000 000 iterations per expansion (Go would run on and never finish
  *   the rule's evaluation); absurd nesting (thousands of levels) is a parse error ("max expression depth
  *   exceeded") where Go's growable stack would go on;
+ * - regexes are re2js's RE2: Go 1.25+ also accepts Unicode class names in any case and long aliases (`\pl`,
+ *   `\p{Letter}`), re2js only the canonical ones (`\pL`); Go 1.26's Unicode tables (15.0) and Node's ICU (newer)
+ *   differ on recently assigned characters (`%q`, `js`, `title`, case mappings);
  * - the order of `query` results is the engine's (Prometheus's is unspecified too: promtool's varies per run).
  */
 export { ALERT_TEMPLATE_PREFIX, alertTemplateName, createTemplateExpander, runTemplate } from './expander.js';

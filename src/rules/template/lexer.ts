@@ -7,7 +7,7 @@
  * Positions (`pos`) are UTF-16 indices into the input; error columns are converted to Go's byte offsets by the
  * parser. Lines are 1-based.
  */
-import { goQuote } from './go-quote.js';
+import { goQuote, isGoPrint } from './go-quote.js';
 
 export const enum ItemType {
   Error,
@@ -126,8 +126,7 @@ function isPrintAscii(r: number): boolean {
 /** `%#U` of a rune: `U+0023 '#'`, without the quoted char when the rune is not printable. */
 export function formatRuneU(r: number): string {
   const hex = r.toString(16).toUpperCase().padStart(4, '0');
-  const c = String.fromCodePoint(r);
-  return /[\p{L}\p{M}\p{N}\p{P}\p{S}\u0020]/u.test(c) ? `U+${hex} '${c}'` : `U+${hex}`;
+  return isGoPrint(r) ? `U+${hex} '${String.fromCodePoint(r)}'` : `U+${hex}`;
 }
 
 function hasLeftTrimMarker(s: string, at: number): boolean {

@@ -322,7 +322,9 @@ function titleRune(c: string): string {
 
 const CASED = /[\p{Lowercase}\p{Uppercase}\p{Lt}]/u;
 const MID = /^[:\u00b7\u0387\u05f4\u2027\ufe13\ufe55\uff1a.\u2018\u2019\u2024\ufe52\uff07\uff0e']$/u;
-const LETTER_LIKE = /[\p{L}\p{M}\p{N}\p{Pc}\p{Cf}\u200d]/u;
+// Word-break Letter group of x/text: ALetter, Numeric, ExtendNumLet, Extend, Format (Cf without ZWSP), ZWJ.
+// Ideographs, kana and the Southeast Asian scripts are not ALetter: they break words.
+const LETTER_LIKE = /(?![\p{Ideographic}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}])[\p{L}\p{M}\p{Nd}\p{Nl}\p{Pc}\u200c\u200d]|(?![\u200b])\p{Cf}/u;
 
 /**
  * `cases.Title(language.AmericanEnglish, cases.NoLower)` (golang.org/x/text v0.43.0 `cases/map.go`
