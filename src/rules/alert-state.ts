@@ -60,20 +60,10 @@ export function toActiveAlert(a: MutableAlert): ActiveAlert {
   };
 }
 
-/** What the state file keeps of an alert. */
+/** What the state file keeps of an alert: the API's view without `validUntil` (recomputed at the next send). */
 export function toPersistedAlert(a: MutableAlert): PersistedAlert {
-  return {
-    labels: a.labels.toRecord(),
-    annotations: a.annotations.toRecord(),
-    state: a.state,
-    activeAtMs: a.activeAtMs,
-    firedAtMs: unset(a.firedAtMs),
-    resolvedAtMs: unset(a.resolvedAtMs),
-    keepFiringSinceMs: unset(a.keepFiringSinceMs),
-    lastSentAtMs: unset(a.lastSentAtMs),
-    value: a.value,
-    ...(a.context !== undefined ? { context: a.context } : {}),
-  };
+  const { validUntilMs: _validUntil, ...kept } = toActiveAlert(a);
+  return kept;
 }
 
 /**

@@ -4,6 +4,7 @@
  * `util/strutil/strconv.go`): same argument types, same conversions (`ConvertToFloat`), same errors.
  * Regular expressions are RE2 via re2js (Go's `regexp` is RE2).
  */
+import { underscoreOK } from '../../promql/go-parse-float.js';
 import { RE2JS } from 're2js';
 import { queryEscape } from './builtins.js';
 import { sprintf } from './go-fmt.js';
@@ -28,31 +29,6 @@ export interface FuncEnv {
 const SPECIAL_FLOAT = /^([+-]?)(inf|infinity)$/i;
 const DEC_FLOAT = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 const HEX_FLOAT = /^([+-]?)0[xX]([0-9a-fA-F]*)(?:\.([0-9a-fA-F]*))?[pP]([+-]?\d+)$/;
-
-function underscoreOK(s0: string): boolean {
-  let s = s0;
-  if (s[0] === '+' || s[0] === '-') s = s.slice(1);
-  let saw = '^';
-  let i = 0;
-  let hex = false;
-  if (s.length >= 2 && s[0] === '0' && /[bBoOxX]/.test(s[1] as string)) {
-    i = 2;
-    saw = '0';
-    hex = /[xX]/.test(s[1] as string);
-  }
-  for (; i < s.length; i++) {
-    const c = s[i] as string;
-    if ((c >= '0' && c <= '9') || (hex && /[a-fA-F]/.test(c))) saw = '0';
-    else if (c === '_') {
-      if (saw !== '0') return false;
-      saw = '_';
-    } else {
-      if (saw === '_') return false;
-      saw = '!';
-    }
-  }
-  return saw !== '_';
-}
 
 /**
  * `strconv.ParseFloat(s, 64)`.

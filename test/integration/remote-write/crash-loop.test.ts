@@ -10,6 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { prng } from '../../support/array-series.js';
 import { startForwarder } from '../../support/forwarder.js';
 import { MINIMAL_PROMETHEUS_CONFIG, prometheusPeers, reportUnavailablePeer, startPrometheus, type RunningPrometheus } from '../../support/prometheus.js';
 import { encodeV1, snappyBlock } from '../../support/remote-write-proto.js';
@@ -17,6 +18,7 @@ import { startSidecar, type RunningSidecar } from '../../support/sidecar.js';
 
 const KILLS = 6;
 const SERIES = 5;
+// Seeded (test/support's mulberry32), so a failing schedule can be replayed with FPB_CRASH_SEED.
 const SEED = Number(process.env['FPB_CRASH_SEED'] ?? 20261203);
 const tmp = mkdtempSync(join(tmpdir(), 'fpb-rw-crash-'));
 const cleanup: (() => Promise<unknown> | void)[] = [];
@@ -25,18 +27,6 @@ afterAll(async () => {
   rmSync(tmp, { recursive: true, force: true });
 });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** mulberry32: a small seeded PRNG, so a failing schedule can be replayed with FPB_CRASH_SEED. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 for (const lookup of prometheusPeers()) {
   describe(`SIGKILLs of the sidecar during an outage of Prometheus ${lookup.line}`, () => {
