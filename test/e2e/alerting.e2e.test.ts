@@ -8,6 +8,7 @@ import YAML from 'yaml';
 import { alertmanagerPeers, reportUnavailableAlertmanager, startAlertmanager, type GettableAlert, type RunningAlertmanager } from '../support/alertmanager.js';
 import { freePort } from '../support/prometheus.js';
 import { startSidecar, type RunningSidecar } from '../support/sidecar.js';
+import { eventually } from '../support/eventually.js';
 
 /**
  * The alerting loop end to end (issue 9 §5): a real Flink of FLINK_LINE with the demo job, the sidecar with the
@@ -45,21 +46,6 @@ let jobId = '';
 async function flink(...args: string[]): Promise<string> {
   const { stdout } = await exec('bash', [resolve(ROOT, 'scripts/flink.sh'), ...args], { env: flinkEnv, cwd: ROOT, maxBuffer: 16 * 1024 * 1024 });
   return stdout.trim();
-}
-
-async function eventually<T>(what: string, timeoutMs: number, check: () => Promise<T | false | undefined>): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown = 'condition false';
-  for (;;) {
-    try {
-      const r = await check();
-      if (r !== false && r !== undefined) return r;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}: ${last instanceof Error ? last.message : String(last)}`);
-    await new Promise((r) => setTimeout(r, 500));
-  }
 }
 
 interface ApiAlert {

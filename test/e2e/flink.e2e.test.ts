@@ -6,6 +6,7 @@ import { startPrometheus, type RunningPrometheus } from '../support/prometheus.j
 import { startSidecar, type RunningSidecar } from '../support/sidecar.js';
 import { parseSamples, type ScrapedSample } from '../support/metrics.js';
 import { ALL_FAMILIES, PUSHED_FAMILIES } from '../../src/sources/flink/families.js';
+import { eventually } from '../support/eventually.js';
 
 /**
  * End-to-end against a real Flink (scripts/flink.sh: JobManager + TaskManager from the PyPI distribution, plain java)
@@ -74,22 +75,6 @@ function value(samples: ScrapedSample[], name: string, labels: Record<string, st
 }
 
 /** Polls `check` (which throws or returns false while unmet) until it passes or `timeoutMs` elapses. */
-async function eventually<T>(what: string, timeoutMs: number, check: () => Promise<T | false>): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const r = await check();
-      if (r !== false) return r;
-      last = 'condition false';
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${last instanceof Error ? last.message : String(last)}`);
-    await new Promise((r) => setTimeout(r, 2000));
-  }
-}
-
 describe(`sidecar against a real Flink ${LINE}`, () => {
   beforeAll(async () => {
     await flink('stop');

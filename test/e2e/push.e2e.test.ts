@@ -4,6 +4,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSidecar, type RunningSidecar } from '../support/sidecar.js';
 import { parseSamples, type ScrapedSample } from '../support/metrics.js';
+import { eventually } from '../support/eventually.js';
 
 /**
  * End-to-end of the push API (issue 6 §4): a real Flink of FLINK_LINE whose JobManager and TaskManager run Flink's
@@ -35,22 +36,6 @@ async function scrape(): Promise<ScrapedSample[]> {
 
 const pushed = (s: ScrapedSample[], job: string): ScrapedSample[] =>
   s.filter((x) => x.name.startsWith('flink_taskmanager_job_') && x.labels['job_id'] === job);
-
-async function eventually<T>(what: string, timeoutMs: number, check: () => Promise<T | false>): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const r = await check();
-      if (r !== false) return r;
-      last = 'condition false';
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${last instanceof Error ? last.message : String(last)}`);
-    await new Promise((r) => setTimeout(r, 1000));
-  }
-}
 
 describe(`Flink ${LINE}'s PushGateway reporter pushing to the sidecar`, () => {
   beforeAll(async () => {

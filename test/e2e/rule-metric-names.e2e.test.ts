@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALLOW_LISTED, bundledRuleMetricNames, bundledRules, EVENT_ONLY_SELF_METRICS, exprUses } from '../support/bundled-rules.js';
 import { parseSamples, type ScrapedSample } from '../support/metrics.js';
 import { startSidecar, type RunningSidecar } from '../support/sidecar.js';
+import { eventually } from '../support/eventually.js';
 
 /**
  * End-to-end check of the bundled rules' metric names (issue 9 §4): a real Flink of FLINK_LINE running the demo job
@@ -39,22 +40,6 @@ async function scrape(): Promise<ScrapedSample[]> {
   const r = await sidecar.get('/metrics');
   expect(r.status).toBe(200);
   return parseSamples(r.body);
-}
-
-async function eventually<T>(what: string, timeoutMs: number, check: () => Promise<T | false>): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const r = await check();
-      if (r !== false) return r;
-      last = 'condition false';
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${last instanceof Error ? last.message : String(last)}`);
-    await new Promise((r) => setTimeout(r, 2000));
-  }
 }
 
 /** The names the e2e run must see: what the rules read, minus the allow-list and the event-only self-metrics. */

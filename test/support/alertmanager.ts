@@ -281,19 +281,3 @@ export async function startWebhookReceiver(port?: number): Promise<WebhookReceiv
       }),
   };
 }
-
-/** Polls `fn` until it returns a value that is not undefined; throws after `timeoutMs`. */
-export async function eventually<T>(fn: () => Promise<T | undefined>, timeoutMs = 20_000, what = 'condition'): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v !== undefined) return v;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > end) throw new Error(`${what} not met within ${timeoutMs} ms${last ? `: ${String(last)}` : ''}`);
-    await sleep(100);
-  }
-}

@@ -13,7 +13,6 @@ import type { NotifierAlert } from '../../../src/rules/types.js';
 import { SelfMetrics } from '../../../src/self/metrics.js';
 import {
   alertmanagerPeers,
-  eventually,
   reportUnavailableAlertmanager,
   startAlertmanager,
   startWebhookReceiver,
@@ -22,6 +21,7 @@ import {
   type RunningAlertmanager,
   type WebhookReceiver,
 } from '../../support/alertmanager.js';
+import { eventually } from '../../support/eventually.js';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -100,10 +100,10 @@ describe.each(alertmanagerPeers())('Alertmanager $line', (peer) => {
     const n = notifierFor(amYaml([a.port]));
     const sent = alertsAt(Date.now());
     n.send(sent);
-    const got = await eventually(async () => {
+    const got = await eventually('two alerts at Alertmanager', 20_000, async () => {
       const as = await a.alerts();
       return as.length === 2 ? as : undefined;
-    }, 20_000, 'two alerts at Alertmanager');
+    }, 100);
     for (const s of sent) {
       const g = byJob(got, s.labels['job_id'] as string);
       expect(g).toBeDefined();
@@ -126,10 +126,10 @@ describe.each(alertmanagerPeers())('Alertmanager $line', (peer) => {
     const [first] = alertsAt(now);
     if (!first) throw new Error('no alert');
     n.send([first]);
-    await eventually(async () => ((await a.alerts()).length === 1 ? true : undefined), 20_000, 'alert active');
+    await eventually('alert active', 20_000, async () => ((await a.alerts()).length === 1 ? true : undefined), 100);
     await hook.waitFor((rs) => rs.some((r) => (JSON.parse(r.body) as { status: string }).status === 'firing'));
     n.send([{ ...first, endsAtMs: Date.now() - 500 }]);
-    await eventually(async () => ((await a.alerts()).length === 0 ? true : undefined), 20_000, 'alert gone from the active list');
+    await eventually('alert gone from the active list', 20_000, async () => ((await a.alerts()).length === 0 ? true : undefined), 100);
     await hook.waitFor((rs) => rs.some((r) => (JSON.parse(r.body) as { status: string }).status === 'resolved'));
   });
 
@@ -140,7 +140,7 @@ describe.each(alertmanagerPeers())('Alertmanager $line', (peer) => {
     const n = notifierFor(amYaml([a1.port, a2.port]));
     n.send(alertsAt(Date.now()));
     for (const a of [a1, a2]) {
-      await eventually(async () => ((await a.alerts()).length === 2 ? true : undefined), 20_000, `two alerts at ${a.url}`);
+      await eventually(`two alerts at ${a.url}`, 20_000, async () => ((await a.alerts()).length === 2 ? true : undefined), 100);
     }
   });
 
@@ -154,13 +154,13 @@ describe.each(alertmanagerPeers())('Alertmanager $line', (peer) => {
     const sent = alertsAt(Date.now());
     n.send(sent);
     const dest = `http://127.0.0.1:${port}/api/v2/alerts`;
-    await eventually(async () => ((await counter(self, 'flink_bridge_notifications_retried_total', dest)) >= 2 ? true : undefined), 10_000, 'two retries');
+    await eventually('two retries', 10_000, async () => ((await counter(self, 'flink_bridge_notifications_retried_total', dest)) >= 2 ? true : undefined), 100);
     expect(await counter(self, 'flink_bridge_notifications_sent_total', dest)).toBe(0);
     const again = await am(bin, hook, { port });
-    const got = await eventually(async () => {
+    const got = await eventually('alerts delivered after the restart', 20_000, async () => {
       const as = await again.alerts();
       return as.length === 2 ? as : undefined;
-    }, 20_000, 'alerts delivered after the restart');
+    }, 100);
     expect(got.map((g) => g.labels['job_id']).sort()).toEqual(['a1b2', 'c3d4']);
     expect(await counter(self, 'flink_bridge_notifications_sent_total', dest)).toBe(2);
     expect(await counter(self, 'flink_bridge_notifications_errors_total', dest)).toBeGreaterThanOrEqual(2);
