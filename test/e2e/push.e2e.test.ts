@@ -78,12 +78,13 @@ describe(`Flink ${LINE}'s PushGateway reporter pushing to the sidecar`, () => {
       expect(s.find((x) => x.name === 'flink_task_late_records_dropped_total' && x.labels['job_id'] === jobId)?.value).toBeGreaterThan(0);
       expect(s.find((x) => x.name === 'flink_task_late_records_dropped_per_second' && x.labels['job_id'] === jobId)?.value).toBeGreaterThan(0);
       expect(s.filter((x) => x.name === 'flink_job_latency_seconds' && x.labels['job_id'] === jobId).length).toBeGreaterThan(0);
+      // REST-polled families stay alongside (they may appear a poll after the first pushes)
+      expect(s.find((x) => x.name === 'flink_task_records_in_total' && x.labels['job_id'] === jobId)).toBeDefined();
       return s;
     });
     const groups = s.filter((x) => x.name === 'push_time_seconds');
     expect(groups.length).toBeGreaterThanOrEqual(2); // the JobManager and the TaskManager
     for (const g of groups) expect(g.value).toBeGreaterThan(Date.now() / 1000 - 60);
-    expect(s.find((x) => x.name === 'flink_task_records_in_total' && x.labels['job_id'] === jobId)).toBeDefined(); // REST still there
   });
 
   it('removes the groups of a cancelled job within one poll', async () => {
@@ -91,13 +92,29 @@ describe(`Flink ${LINE}'s PushGateway reporter pushing to the sidecar`, () => {
     expect(r.status).toBe(202);
     await eventually('the job to be CANCELED', 60_000, async () => ((await (await fetch(`${REST_URL}/jobs/${jobId}`)).json()) as { state: string }).state === 'CANCELED');
     const cancelledAt = Date.now();
-    await eventually('no pushed series of the cancelled job', (POLL_S + 5) * 1000, async () => pushed(await scrape(), jobId).length === 0);
+    // The TaskManager's group also holds its process series (no job_id): they must stay live in every scrape while
+    // the job's series end — only the job's series are removed, not the group (a defect fixed in issue 6).
+    const processSeries = (s: ScrapedSample[]) => s.filter((x) => x.name.startsWith('flink_taskmanager_Status_JVM_') && x.labels['job_id'] === undefined);
+    const tmSeriesBefore = processSeries(await scrape()).length;
+    expect(tmSeriesBefore).toBeGreaterThan(0);
+    const liveCounts: number[] = [];
+    await eventually(
+      'no pushed series of the cancelled job',
+      (POLL_S + 5) * 1000,
+      async () => {
+        const s = await scrape();
+        liveCounts.push(processSeries(s).length);
+        return pushed(s, jobId).length === 0;
+      },
+      200,
+    );
+    expect(Math.min(...liveCounts)).toBeGreaterThanOrEqual(tmSeriesBefore);
     expect(Date.now() - cancelledAt).toBeLessThan((POLL_S + 5) * 1000);
+    expect(processSeries(await scrape()).length).toBeGreaterThanOrEqual(tmSeriesBefore);
   });
 
   it('expires the group of a killed TaskManager after group_ttl', async () => {
-    // The cancel above removed the TaskManager's group (it held the job's series, all of a terminal job); the
-    // TaskManager's next push recreates it. Wait for both groups, else the kill below has no group to expire.
+    // Both groups (JobManager and TaskManager) must be there, else the kill below has no group to expire.
     const before = await eventually('the JobManager and TaskManager groups', 30_000, async () => {
       const groups = (await scrape()).filter((x) => x.name === 'push_time_seconds').map((x) => JSON.stringify(x.labels));
       return groups.length >= 2 ? groups : false;

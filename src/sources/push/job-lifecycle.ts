@@ -14,20 +14,24 @@ export interface JobListing {
 export type TerminalStates = ReadonlySet<string>;
 
 /**
- * Removes the push groups whose series name jobs (`job_id` labels) and all of those jobs are terminal or no longer
- * listed by the cluster (issue 6 §2, "Job lifecycle"): the groups of a cancelled job vanish at the first poll that
- * sees it, not after `group_ttl`. Groups without any `job_id` label (JobManager and TaskManager process metrics)
- * are left to the TTL. Their series end with staleness markers.
+ * Ends the pushed series of jobs that are terminal or no longer listed by the cluster (issue 6 §2, "Job
+ * lifecycle"): a cancelled job's series vanish at the first poll that sees it, not after `group_ttl`. A group whose
+ * series all belong to such jobs (a JobManager's job group) is removed whole; a TaskManager's group, which also
+ * holds the process's own series (no `job_id`) and those of other jobs, keeps them — they do not go stale until
+ * the reporter's next push. Groups without any `job_id` label are left to the TTL. Ended series get staleness
+ * markers. A push racing the end (the reporter pushed before the job's tasks unregistered their metrics) brings
+ * the series back until the next poll ends them again: the Pushgateway's PUT semantics are kept, no push is
+ * rewritten.
  *
- * @returns the number of groups removed.
+ * @returns groups removed whole and series ended in groups that stay.
  */
-export function removeGroupsOfFinishedJobs(receiver: PushReceiver, listing: JobListing, terminal: TerminalStates): number {
-  return receiver.removeWhere((_labels, jobIds) => {
-    if (jobIds.size === 0) return false;
-    for (const id of jobIds) {
-      const state = listing.jobs.get(id);
-      if (state !== undefined && !terminal.has(state)) return false;
-    }
-    return true;
+export function removeFinishedJobSeries(
+  receiver: PushReceiver,
+  listing: JobListing,
+  terminal: TerminalStates,
+): { readonly groups: number; readonly series: number } {
+  return receiver.removeJobSeries((id) => {
+    const state = listing.jobs.get(id);
+    return state === undefined || terminal.has(state);
   });
 }

@@ -257,21 +257,49 @@ export class PushReceiver {
     this.timer = undefined;
   }
 
-  /** Removes the groups for which `predicate` is true (job lifecycle); returns how many. */
-  removeWhere(predicate: (labels: Readonly<Record<string, string>>, seriesJobIds: ReadonlySet<string>) => boolean): number {
+  /**
+   * Job lifecycle at series granularity (issue 6 §2): removes every pushed series whose `job_id` `isFinished`
+   * says is over. A group left with no series, or whose series all named finished jobs, is removed whole (like
+   * DELETE); a group that also holds other series (a TaskManager's process metrics, series of running jobs) keeps
+   * them and its `push_time_seconds` — only the finished jobs' series end, with staleness markers. O(series held).
+   * @returns how many groups were removed whole and how many series were ended in groups that stay.
+   */
+  removeJobSeries(isFinished: (jobId: string) => boolean): { readonly groups: number; readonly series: number } {
     const t = this.tick();
-    let n = 0;
+    let groups = 0;
+    let series = 0;
     for (const g of [...this.groups.values()]) {
-      if (predicate(Object.fromEntries(g.key.labels), jobIdsOf(g))) {
-        this.drop(g, t);
-        n++;
+      const ended: { family: string; key: string; labels: LabelSet }[] = [];
+      let others = 0;
+      for (const [name, f] of g.families) {
+        for (const [key, s] of f.series) {
+          const id = s.labels.get('job_id');
+          if (id !== undefined && isFinished(id)) ended.push({ family: name, key, labels: s.labels });
+          else others++;
+        }
       }
+      if (ended.length === 0) continue;
+      if (others === 0) {
+        this.drop(g, t);
+        groups++;
+        continue;
+      }
+      const app = this.opts.store.appender(g.source);
+      for (const e of ended) app.appendStale(e.labels, t);
+      app.commit();
+      for (const e of ended) {
+        const f = g.families.get(e.family);
+        if (f === undefined) continue;
+        f.series.delete(e.key);
+        if (f.series.size === 0) g.families.delete(e.family);
+      }
+      g.seriesCount -= ended.length;
+      this.totalSeries -= ended.length;
+      series += ended.length;
     }
-    if (n > 0) {
-      this.opts.observer?.removed('job_finished', n);
-      this.report();
-    }
-    return n;
+    if (groups > 0) this.opts.observer?.removed('job_finished', groups);
+    if (groups > 0 || series > 0) this.report();
+    return { groups, series };
   }
 
   /** The groups for the JSON view, in grouping-key order. */
@@ -520,15 +548,4 @@ export class PushReceiver {
   private report(): void {
     this.opts.observer?.groups(this.groups.size, this.totalSeries);
   }
-}
-
-function jobIdsOf(g: Group): ReadonlySet<string> {
-  const ids = new Set<string>();
-  for (const f of g.families.values()) {
-    for (const s of f.series.values()) {
-      const id = s.labels.get('job_id');
-      if (id !== undefined) ids.add(id);
-    }
-  }
-  return ids;
 }

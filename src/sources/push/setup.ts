@@ -6,7 +6,7 @@ import type { SelfMetrics } from '../../self/metrics.js';
 import type { SeriesStore } from '../../store/types.js';
 import type { PollOutcome } from '../flink/poll-outcome.js';
 import { TERMINAL_JOB_STATES } from '../flink/poll-plan.js';
-import { removeGroupsOfFinishedJobs } from './job-lifecycle.js';
+import { removeFinishedJobSeries } from './job-lifecycle.js';
 import { PushMetrics } from './metrics.js';
 import { PushReceiver } from './receiver.js';
 
@@ -81,7 +81,7 @@ export function pushSetup(
       // Only a cycle whose job list answered can say a job is gone; an unreachable cluster removes nothing.
       if (!current.removeFinishedJobs || outcome?.reachable !== true || outcome.jobsOverview === undefined) return;
       const jobs = new Map(outcome.jobsOverview.jobs.map((j) => [j.jid, j.state]));
-      removeGroupsOfFinishedJobs(receiver, { jobs }, TERMINAL_JOB_STATES);
+      removeFinishedJobSeries(receiver, { jobs }, TERMINAL_JOB_STATES);
     },
     reconfigure(next) {
       current = next;

@@ -4,7 +4,7 @@ import { parseTextExposition } from '../../../../src/exposition/index.js';
 import { MemorySeriesStore } from '../../../../src/store/index.js';
 import type { FeedEvent } from '../../../../src/store/types.js';
 import { parseGroupingKey, type GroupingKey } from '../../../../src/sources/push/grouping-key.js';
-import { removeGroupsOfFinishedJobs } from '../../../../src/sources/push/job-lifecycle.js';
+import { removeFinishedJobSeries } from '../../../../src/sources/push/job-lifecycle.js';
 import { PushReceiver, type PushLimits } from '../../../../src/sources/push/receiver.js';
 
 const LIMITS: PushLimits = { maxGroups: 100, maxSeriesPerGroup: 1000, maxSeriesTotal: 10_000 };
@@ -119,17 +119,29 @@ describe('PushReceiver', () => {
     expect(t.receiver.sweep()).toBe(1);
   });
 
-  it('removes groups whose job_id labels all name finished or unlisted jobs, and keeps the others', () => {
+  it('ends the series of finished or unlisted jobs; removes a group only when nothing else is left in it', () => {
     const t = setup();
-    t.push('/job/tm1', 'm{job_id="a"} 1\nm{job_id="b"} 1\n');
-    t.push('/job/tm2', 'm{job_id="a"} 1\n');
-    t.push('/job/jm', 'heap 1\n');
+    t.push('/job/tm1', 'm{job_id="a"} 1\nm{job_id="b"} 2\nheap 3\n');
+    t.push('/job/tm2', 'm{job_id="a"} 4\n');
+    t.push('/job/jm', 'heap 5\n');
     const terminal = new Set(['FINISHED', 'CANCELED', 'FAILED']);
-    expect(removeGroupsOfFinishedJobs(t.receiver, { jobs: new Map([['a', 'CANCELED'], ['b', 'RUNNING']]) }, terminal)).toBe(1);
+    t.advance(1000);
+    expect(removeFinishedJobSeries(t.receiver, { jobs: new Map([['a', 'CANCELED'], ['b', 'RUNNING']]) }, terminal)).toEqual({ groups: 1, series: 1 });
     expect(t.receiver.view().map((g) => g.labels['job'])).toEqual(['jm', 'tm1']);
-    expect(removeGroupsOfFinishedJobs(t.receiver, { jobs: new Map() }, terminal)).toBe(1);
-    expect(t.receiver.view().map((g) => g.labels['job'])).toEqual(['jm']);
-    expect(t.removed).toEqual(['job_finished:1', 'job_finished:1']);
+    expect(t.values('m')).toEqual([2]);
+    expect(t.values('heap').sort()).toEqual([3, 5]);
+    expect(t.receiver.seriesCount).toBe(3);
+    // the ended series got a staleness marker at the pass's time
+    const labelsOf = new Map(t.events.flatMap((e) => (e.kind === 'series' ? [[e.ref, e.labels] as const] : [])));
+    const stale = t.events.flatMap((e) => (e.kind === 'stale' ? [labelsOf.get(e.ref)] : [])).filter((l) => l?.get('job_id') === 'a').map((l) => l?.get('job'));
+    expect(stale.sort()).toEqual(['tm1', 'tm2']);
+    // job b is no longer listed: its series end, tm1 keeps its process series and stays
+    expect(removeFinishedJobSeries(t.receiver, { jobs: new Map() }, terminal)).toEqual({ groups: 0, series: 1 });
+    expect(t.receiver.view().map((g) => [g.labels['job'], g.families.map((f) => f.name)])).toEqual([
+      ['jm', ['heap']],
+      ['tm1', ['heap']],
+    ]);
+    expect(t.removed).toEqual(['job_finished:1']);
   });
 
   it('answers 429 at the group and series limits, keeping what is stored', () => {
