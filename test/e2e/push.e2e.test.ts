@@ -18,6 +18,7 @@ const REST_PORT = process.env['FLINK_REST_PORT'] ?? '18081';
 const REST_URL = `http://127.0.0.1:${REST_PORT}`;
 const POLL_S = 5;
 const TTL_S = 30;
+const TM_RESOURCE_ID = 'fpb-e2e-tm';
 
 let sidecar: RunningSidecar;
 let jobId = '';
@@ -41,7 +42,7 @@ describe(`Flink ${LINE}'s PushGateway reporter pushing to the sidecar`, () => {
   beforeAll(async () => {
     sidecar = await startSidecar({
       restUrl: REST_URL,
-      configYaml: `global:\n  poll_interval: ${POLL_S}s\n  windows: [30s, 1m]\nflink:\n  timeout: 4s\n  fetcher_update_interval: 2s\npush:\n  group_ttl: ${TTL_S}s\n`,
+      configYaml: `global:\n  poll_interval: ${POLL_S}s\n  windows: [30s, 1m]\nflink:\n  timeout: 4s\n  fetcher_update_interval: 2s\npush:\n  group_ttl: ${TTL_S}s\n  group_by_body_labels: [host, tm_id]\n`,
     });
     flinkEnv = {
       ...process.env,
@@ -53,6 +54,13 @@ describe(`Flink ${LINE}'s PushGateway reporter pushing to the sidecar`, () => {
         `metrics.reporter.push.hostUrl: ${sidecar.url}`,
         'metrics.reporter.push.interval: 2 s',
         'metrics.latency.interval: 2000',
+        // A fixed TaskManager identity (tm_id), as a Kubernetes pod name gives, and no DELETE on shutdown: the
+        // restarted TaskManager's first push (new random job suffix) must replace its predecessor's group.
+        // Quoted: Flink 1.20's reporter reads its options from java.util.Properties, whose getProperty ignores the
+        // Boolean that config.yaml's YAML parser makes of a bare `false` (seen in the TaskManager log:
+        // "deleteOnShutdown:true"); 2.x accepts both.
+        `taskmanager.resource-id: ${TM_RESOURCE_ID}`,
+        'metrics.reporter.push.deleteOnShutdown: "false"',
       ].join('\n'),
     };
     await flink('stop');
@@ -111,6 +119,35 @@ describe(`Flink ${LINE}'s PushGateway reporter pushing to the sidecar`, () => {
     expect(Math.min(...liveCounts)).toBeGreaterThanOrEqual(tmSeriesBefore);
     expect(Date.now() - cancelledAt).toBeLessThan((POLL_S + 5) * 1000);
     expect(processSeries(await scrape()).length).toBeGreaterThanOrEqual(tmSeriesBefore);
+  });
+
+  it('replaces a restarted TaskManager\'s group at its first push (push.group_by_body_labels, random job suffixes)', async () => {
+    const tmGroups = async (): Promise<string[]> => {
+      const r = await sidecar.get('/api/v1/metrics');
+      expect(r.status).toBe(200);
+      const groups = (JSON.parse(r.body) as { data: Record<string, unknown>[] }).data;
+      return groups.filter((g) => Object.keys(g).some((k) => k.startsWith('flink_taskmanager_'))).map((g) => (g['labels'] as Record<string, string>)['job'] ?? '');
+    };
+    const [before] = await eventually('one TaskManager group', 30_000, async () => {
+      const g = await tmGroups();
+      return g.length === 1 ? g : false;
+    });
+    expect(before).toMatch(/[0-9a-f]{32}$/); // Flink's default randomJobNameSuffix
+    await flink('stop-tm'); // graceful, but deleteOnShutdown is off: the group stays until replaced or expired
+    const stoppedAt = Date.now();
+    expect(await tmGroups()).toEqual([before]);
+    await eventually('the JobManager to forget the TaskManager', 30_000, async () => ((await (await fetch(`${REST_URL}/taskmanagers`)).json()) as { taskmanagers: unknown[] }).taskmanagers.length === 0);
+    await flink('start-tm');
+    const after = await eventually('the restarted TaskManager\'s group in place of the old one', 60_000, async () => {
+      const g = await tmGroups();
+      return g.length === 1 && g[0] !== before ? g[0] : false;
+    });
+    expect(after).toMatch(/[0-9a-f]{32}$/);
+    // replaced, not expired: the old group's TTL had not run out
+    expect(Date.now() - stoppedAt).toBeLessThan(TTL_S * 1000);
+    const s = await scrape();
+    expect(s.filter((x) => x.name === 'push_time_seconds' && x.labels['job'] === before)).toEqual([]);
+    expect(s.find((x) => x.name === 'flink_bridge_push_groups_removed_total' && x.labels['cause'] === 'replaced')?.value).toBeGreaterThanOrEqual(1);
   });
 
   it('expires the group of a killed TaskManager after group_ttl', async () => {
