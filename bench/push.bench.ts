@@ -5,20 +5,18 @@
  *   present; median of BENCH_RUNS;
  * - scrape time of `/metrics` with ~100 000 pushed series (the fixture under BENCH_GROUPS grouping keys); median;
  * - RSS per pushed series: growth of each process's resident set from before the first push to after the last,
- *   divided by the series pushed (the sidecar runs in this process: its RSS includes the client side, which only
- *   favours the Pushgateway).
+ *   divided by the series pushed.
+ * Both servers run as their own processes, as deployed: the Pushgateway binary and the sidecar's CLI (`dist/cli.js`,
+ * built by `npm run bench`, pointed at a closed Flink port: its poller fails and adds only its few self-metrics), so
+ * neither shares a heap or an event loop with this client, and each RSS is the server's alone.
  * `npx tsx bench/run.ts push`; knobs BENCH_RUNS (default 30), BENCH_GROUPS (default 180).
  */
-import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { pushSectionSchema, resolvePush } from '../src/config/sections/push.js';
-import { createHttpApp } from '../src/http/routes.js';
-import { startServer } from '../src/http/server.js';
-import { nullLogger } from '../src/log/logger.js';
-import { SelfMetrics } from '../src/self/metrics.js';
-import { pushSetup } from '../src/sources/push/setup.js';
-import { MemorySeriesStore } from '../src/store/memory-series-store.js';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 const RUNS = Number(process.env['BENCH_RUNS'] ?? 30);
 const GROUPS = Number(process.env['BENCH_GROUPS'] ?? 180);
@@ -58,33 +56,39 @@ async function scrape(base: string, encoding: string): Promise<number> {
   return (await r.arrayBuffer()).byteLength;
 }
 
-async function main(): Promise<void> {
-  const pgPort = await freePort();
-  const pg = spawn('/usr/bin/prometheus-pushgateway', [`--web.listen-address=127.0.0.1:${pgPort}`, '--persistence.file=', '--log.level=error'], { stdio: 'ignore' });
-  const pgUrl = `http://127.0.0.1:${pgPort}`;
-  for (let i = 0; i < 100; i++) {
+/** Waits until `url` answers 200 (the server is up), at most 20 s. */
+async function waitReady(url: string, proc: ChildProcess): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    if (proc.exitCode !== null) throw new Error(`${url}: the server exited with ${proc.exitCode}`);
     try {
-      if ((await fetch(`${pgUrl}/-/ready`)).ok) break;
+      if ((await fetch(url)).ok) return;
     } catch {
       // starting
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-  const store = new MemorySeriesStore({ retentionMs: 600_000 });
-  const self = new SelfMetrics({ processMetrics: false });
-  const push = pushSetup(resolvePush(pushSectionSchema.parse({})), { store, self, logger: nullLogger, onCommit: () => {} });
-  const app = createHttpApp({ store, logger: nullLogger, ready: () => true, restUrl: () => '', push: push?.http });
-  const server = await startServer(app, '127.0.0.1', 0);
-  const ourUrl = `http://127.0.0.1:${server.address.port}`;
+  throw new Error(`${url} did not answer within 20 s`);
+}
+
+async function main(): Promise<void> {
+  const pgPort = await freePort();
+  const pg = spawn('/usr/bin/prometheus-pushgateway', [`--web.listen-address=127.0.0.1:${pgPort}`, '--persistence.file=', '--log.level=error'], { stdio: 'ignore' });
+  const pgUrl = `http://127.0.0.1:${pgPort}`;
+  const ourPort = await freePort();
+  const storage = mkdtempSync(join(tmpdir(), 'fpb-bench-push-'));
+  const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+  const sidecar = spawn(process.execPath, [cli, `--web.listen-address=127.0.0.1:${ourPort}`, `--flink.rest-url=http://127.0.0.1:${await freePort()}`, `--storage.path=${storage}`, '--log.level=error'], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const ourUrl = `http://127.0.0.1:${ourPort}`;
+  await waitReady(`${pgUrl}/-/ready`, pg);
+  await waitReady(`${ourUrl}/-/healthy`, sidecar);
   try {
     const sides = [
       { name: 'Pushgateway 1.5.1', url: pgUrl, rss: () => rssKb(pg.pid as number) },
-      { name: 'sidecar', url: ourUrl, rss: () => rssKb(process.pid) },
+      { name: 'sidecar', url: ourUrl, rss: () => rssKb(sidecar.pid as number) },
     ];
     const rows: string[] = [];
     const results: Record<string, { push: number; scrape: number; scrapeGzip: number; bytesPerSeries: number; scrapeMb: number }> = {};
     for (const side of sides) {
-      global.gc?.();
       const rss0 = side.rss();
       for (let g = 0; g < 50; g++) await put(side.url, g);
       const pushMs: number[] = [];
@@ -97,7 +101,6 @@ async function main(): Promise<void> {
         scrapeMs.push(await timed(async () => (bytes = await scrape(side.url, 'identity'))));
         scrapeGzipMs.push(await timed(() => scrape(side.url, 'gzip')));
       }
-      global.gc?.();
       await new Promise((r) => setTimeout(r, 500));
       const rss1 = side.rss();
       results[side.name] = { push: median(pushMs), scrape: median(scrapeMs), scrapeGzip: median(scrapeGzipMs), bytesPerSeries: ((rss1 - rss0) * 1024) / (GROUPS * SERIES_PER_PUSH), scrapeMb: bytes / 1e6 };
@@ -115,8 +118,9 @@ async function main(): Promise<void> {
     rows.push(`| RSS growth per pushed series, bytes | ${a.bytesPerSeries.toFixed(0)} | ${b.bytesPerSeries.toFixed(0)} | ${(b.bytesPerSeries / a.bytesPerSeries).toFixed(2)} |`);
     console.log(rows.join('\n'));
   } finally {
-    await server.close();
-    if (pg.pid !== undefined) process.kill(pg.pid, 'SIGTERM');
+    pg.kill('SIGTERM');
+    sidecar.kill('SIGTERM');
+    rmSync(storage, { recursive: true, force: true });
   }
 }
 
