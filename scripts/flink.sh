@@ -466,7 +466,8 @@ shift_range() {
   local lo="${1%-*}" hi="${1#*-}" k="$2"
   [[ "$1" == *-* ]] || { echo "$1"; return; }
   local start=$((lo + k % (hi - lo + 1)))
-  echo "$start-$hi"
+  # Flink refuses a range whose ends are equal ("Invalid port range definition: 16149-16149"): the one port alone.
+  if ((start == hi)); then echo "$hi"; else echo "$start-$hi"; fi
 }
 
 cmd_start_tm() {
