@@ -65,6 +65,7 @@ export const F = {
   taskIdleMaxRatio: f('flink_task_idle_max_ratio', 'gauge', 'Idlest subtask: max over subtasks of Flink idleTimeMsPerSecond / 1000.', { labels: TASK }),
   taskWatermarkLag: f('flink_task_watermark_lag_seconds', 'gauge', 'Poll time minus the smallest current input watermark over the subtasks of the vertex (absent before the first watermark).', { unit: 'seconds', labels: TASK }),
   taskInfo: f('flink_task_info', 'gauge', 'Always 1; whether the vertex is a source (no inputs in the job plan) and/or a sink (feeds no other vertex).', { labels: [...TASK, 'source', 'sink'] }),
+  taskInput: f('flink_task_input_info', 'gauge', 'Always 1; one series per edge of the job plan: the vertex task_id reads from the vertex input_task_id (the job graph for the status page, Grafana node graphs and joins).', { labels: [...TASK, 'input_task_id'] }),
   taskParallelism: f('flink_task_parallelism', 'gauge', 'Parallelism of the vertex.', { labels: TASK }),
   taskInPoolUsage: f('flink_task_input_pool_usage_ratio', 'gauge', 'Largest input network buffer pool usage over the subtasks of the vertex.', { labels: TASK }),
   taskOutPoolUsage: f('flink_task_output_pool_usage_ratio', 'gauge', 'Largest output network buffer pool usage over the subtasks of the vertex (can exceed 1 with overdraft buffers).', { labels: TASK }),

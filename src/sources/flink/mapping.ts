@@ -90,12 +90,14 @@ function mapJob(job: JobPoll, t: number, emit: Emit): void {
 
   if (job.state !== 'RUNNING' || !detail) return;
   const roles = vertexRoles(detail);
+  const inputsOf = new Map((detail.plan?.nodes ?? []).map((n) => [n.id, (n.inputs ?? []).map((i) => i.id)]));
   const aggregates = new Map(job.vertices.map((v) => [v.id, v.metrics]));
   let jobWatermarkLag: number | undefined;
   for (const v of detail.vertices) {
     const labels = { ...jobLabels, task_id: v.id, task_name: flinkLabelValue(v.name) };
     const role = roles.get(v.id) ?? { source: false, sink: false };
     emit(F.taskInfo, { ...labels, source: String(role.source), sink: String(role.sink) }, 1);
+    for (const input of inputsOf.get(v.id) ?? []) emit(F.taskInput, { ...labels, input_task_id: input }, 1);
     emit(F.taskParallelism, labels, v.parallelism);
     const m = v.metrics;
     if (m) {

@@ -36,6 +36,7 @@ const FAMILIES_BY_ENDPOINT: Readonly<Record<EndpointKind, readonly FamilySpec[]>
     F.jobTasks,
     F.jobUptime,
     F.taskInfo,
+    F.taskInput,
     F.taskParallelism,
     F.taskRecordsIn,
     F.taskRecordsOut,

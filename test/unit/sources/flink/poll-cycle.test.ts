@@ -58,6 +58,9 @@ describe.each(FIXTURE_VERSIONS)('poll cycle on responses recorded from Flink %s'
     // roles from the plan
     expect(find(s, 'flink_task_info', { source: 'true' }).map((x) => x.labels.get('task_id'))).toEqual([source.id]);
     expect(find(s, 'flink_task_info', { sink: 'true' }).map((x) => x.labels.get('task_id'))).toEqual([sink.id]);
+    // edges from the plan: the demo job is source → window → sink
+    const edges = find(s, 'flink_task_input_info', { job_id: job.jid }).map((x) => `${x.labels.get('input_task_id')}->${x.labels.get('task_id')}`);
+    expect(edges.sort()).toEqual([`${source.id}->${window.id}`, `${window.id}->${sink.id}`].sort());
     // aggregated subtask metrics: ratios in [0,1], watermark lag from the window vertex's input watermark
     for (const v of [source, window, sink]) {
       const busy = one(s, 'flink_task_busy_max_ratio', { task_id: v.id });
