@@ -201,7 +201,7 @@ export class App {
       reload: this.opts.enableLifecycle ? () => this.reload() : undefined,
       beforeRender: () => this.collectSelf(),
       restUrl: () => this.config.flink.restUrl,
-      ...(this.push !== undefined ? { push: this.push.http } : {}),
+      ...(this.push !== undefined ? { push: this.push.http, pushGroupTtlMs: () => this.config.push.groupTtlMs } : {}),
       remoteWrite: this.remoteWriteReceiver,
       api: {
         store: this.store,

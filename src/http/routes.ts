@@ -1,12 +1,11 @@
-import { escapeHtml } from './html.js';
 import { renderRulePage } from './rule-page.js';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import compression from 'compression';
 import type { Logger } from '../log/logger.js';
 import type { SeriesStore } from '../store/types.js';
 import { negotiateFormat, writeExposition } from '../exposition/index.js';
-import { readClusterStatus } from './status.js';
-import { alertsData } from './api/rules.js';
+import { readPageData } from './page/page-data.js';
+import { PAGE_HTML } from './page/page-html.js';
 import { pushRouter, type PushHttpDeps } from './push-routes.js';
 import type { RemoteWriteReceiver } from '../sources/remote-write/receiver.js';
 import { remoteWriteHandler } from './write-route.js';
@@ -26,6 +25,8 @@ export interface HttpDeps {
   readonly reload?: () => Promise<void>;
   /** The Flink REST URL the landing page names (the cluster facts themselves are read from the store). */
   readonly restUrl: () => string;
+  /** `push.group_ttl` in ms for the status page's "TTL left"; absent or undefined ⇒ not shown. */
+  readonly pushGroupTtlMs?: () => number | undefined;
   /** The Pushgateway API (`push.enabled`); absent ⇒ its paths answer 404. */
   readonly push?: PushHttpDeps;
   /** The remote-write receiver behind `POST /api/v1/write` (404 while `remote_write_receiver.enabled` is false). */
@@ -38,7 +39,7 @@ export interface HttpDeps {
  * Routes of DESIGN.md §3 "HTTP" built at this stage: `GET /metrics` (text 0.0.4 or OpenMetrics by `Accept`, gzip
  * by `Accept-Encoding`), `GET /-/healthy`, `GET /-/ready` (503 until the first poll finished), `POST|PUT /-/reload`
  * (only with `--web.enable-lifecycle`, like Prometheus; 403 otherwise), `POST /api/v1/write` (remote-write receiver,
- * `write-route.ts`) and a small landing page at `/`.
+ * `write-route.ts`), the status page at `/` with its data at `GET /api/v1/status/flink`.
  */
 export function createHttpApp(deps: HttpDeps): Express {
   const app = express();
@@ -75,6 +76,17 @@ export function createHttpApp(deps: HttpDeps): Express {
 
   // Before the query API's router, whose body parser would otherwise see the remote-write request first.
   if (deps.remoteWrite) app.post('/api/v1/write', remoteWriteHandler(deps.remoteWrite));
+  // The status page's data (page/page-data.ts), in the API's envelope; self-metrics refreshed as for /metrics.
+  app.get('/api/v1/status/flink', async (_req: Request, res: Response) => {
+    try {
+      await deps.beforeRender?.();
+      const ttl = deps.pushGroupTtlMs?.();
+      res.status(200).json({ status: 'success', data: readPageData(deps.store, Date.now(), { restUrl: deps.restUrl(), ...(ttl !== undefined ? { pushGroupTtlMs: ttl } : {}) }) });
+    } catch (e) {
+      deps.logger.error({ err: e instanceof Error ? e.stack : String(e) }, 'building the status page data failed');
+      res.status(500).json({ status: 'error', errorType: 'internal', error: 'building the status page data failed' });
+    }
+  });
   if (deps.api) app.use('/api/v1', createApiRouter(deps.api));
 
   app.get('/-/healthy', (_req: Request, res: Response) => {
@@ -106,33 +118,9 @@ export function createHttpApp(deps: HttpDeps): Express {
     res.status(200).type('text/html').send(renderRulePage(deps.api?.ruleGroups?.() ?? [], expr));
   });
 
+  // The status page: static HTML whose script reads the JSON below and the query API (page/page-html.ts).
   app.get('/', (_req: Request, res: Response) => {
-    const s = { ...readClusterStatus(deps.store), restUrl: deps.restUrl() };
-    const groups = deps.api?.ruleGroups?.() ?? [];
-    const alerts = alertsData(groups).alerts;
-    const alertRows = alerts
-      .map((a) => {
-        const rest = Object.entries(a.labels).filter(([k]) => k !== 'alertname').map(([k, v]) => `${k}="${v}"`).join(', ');
-        return `<tr><td>${escapeHtml(a.labels['alertname'] ?? '')}</td><td>${a.state === 'firing' ? '<b>firing</b>' : escapeHtml(a.state)}</td><td>${escapeHtml(a.activeAt)}</td><td><code>${escapeHtml(rest)}</code></td></tr>`;
-      })
-      .join('');
-    const rulesPart =
-      groups.length === 0
-        ? ''
-        : `<h2>Alerts</h2><p>${groups.length} rule group(s), ${groups.reduce((n, g) => n + g.spec.rules.length, 0)} rule(s); ${alerts.length} active alert(s).</p>` +
-          (alerts.length > 0 ? `<table><tr><th>alert</th><th>state</th><th>active since</th><th>labels</th></tr>${alertRows}</table>` : '');
-    res
-      .status(200)
-      .type('text/html')
-      .send(
-        `<!doctype html><html><head><meta charset="utf-8"><title>Flink Prometheus Bridge</title></head><body>` +
-          `<h1>Flink Prometheus Bridge</h1>` +
-          `<p>Flink REST API <code>${escapeHtml(s.restUrl)}</code>: ${s.flinkUp ? 'reachable' : '<b>unreachable</b>'}` +
-          `${s.version ? `, Flink ${escapeHtml(s.version)}` : ''}, ${s.jobs} job(s) listed.</p>` +
-          rulesPart +
-          `<ul><li><a href="metrics">/metrics</a></li><li><a href="api/v1/rules">/api/v1/rules</a></li><li><a href="api/v1/alerts">/api/v1/alerts</a></li><li><a href="-/healthy">/-/healthy</a></li><li><a href="-/ready">/-/ready</a></li></ul>` +
-          `</body></html>\n`,
-      );
+    res.status(200).type('text/html').set('Cache-Control', 'no-cache').send(PAGE_HTML);
   });
   return app;
 }

@@ -58,12 +58,21 @@ describe('HTTP routes', () => {
     expect(families.find((f) => f.name === 'flink_bridge_poll_requests')?.samples[0]?.value).toBe(11);
   });
 
-  it('shows the cluster facts of the store on the landing page', async () => {
+  it('serves the status page, and its data from the store at /api/v1/status/flink', async () => {
     const url = await serve();
-    const page = await (await fetch(`${url}/`)).text();
-    expect(page).toContain('http://flink:8081');
-    expect(page).toContain('reachable');
-    expect(page).not.toContain('unreachable');
+    const page = await fetch(`${url}/`);
+    expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+    const html = await page.text();
+    expect(html).toContain('fetch(path');
+    expect(html).toContain('api/v1/status/flink');
+    const r = await fetch(`${url}/api/v1/status/flink`);
+    expect(r.status).toBe(200);
+    const body = (await r.json()) as { status: string; data: { restUrl: string; cluster: { flinkUp: boolean }; poller: { requestsPerCycle: number } } };
+    expect(body.status).toBe('success');
+    expect(body.data.restUrl).toBe('http://flink:8081');
+    expect(body.data.cluster.flinkUp).toBe(true);
+    // a self-metric, refreshed before reading as for /metrics
+    expect(body.data.poller.requestsPerCycle).toBe(11);
   });
 
   it('serves OpenMetrics when Prometheus 3.x asks for it, ending with one # EOF, gzipped when accepted', async () => {

@@ -88,13 +88,6 @@ describe('/api/v1/rules and /api/v1/alerts over HTTP', () => {
     expect((await fetch(`${base}/rules`, { method: 'POST' })).status).toBe(404);
   });
 
-  it('the status page lists the active alerts', async () => {
-    const base = await serve(() => [withAlert()]);
-    const page = await (await fetch(base.replace(/\/api\/v1$/, '/'))).text();
-    expect(page).toContain('1 rule group(s), 2 rule(s); 1 active alert(s).');
-    expect(page).toContain('<td>Up</td><td>pending</td><td>2023-11-14T22:13:20Z</td><td><code>severity=&#34;page&#34;</code></td>');
-  });
-
   it('refuses bad parameters with bad_data and status 400', async () => {
     const base = await serve(() => [withAlert()]);
     const r = await fetch(`${base}/rules?type=x`);
