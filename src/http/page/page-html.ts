@@ -31,12 +31,12 @@ textarea{width:100%;font:13px ui-monospace,monospace;min-height:44px}button{padd
 <header><h1>Flink Prometheus Bridge</h1><span id="flink-badge" class="badge down">…</span><span id="rest-url" class="mute"></span>
 <span class="mute" style="margin-left:auto">updated <span id="updated">never</span> · <a href="metrics">/metrics</a> · <a href="api/v1/rules">rules</a> · <a href="api/v1/alerts">alerts</a></span></header>
 <main>
+<section id="jobs"><h2>Jobs</h2><div id="job-table"></div></section>
+<section class="graph"><h2>Job graph</h2><div class="legend mute">ratios of the busiest subtask:<span style="background:var(--idle)"></span>idle<span style="background:var(--busy)"></span>busy<span style="background:var(--bp)"></span>back-pressured · thick border: likely bottleneck</div><div id="graphs"></div></section>
 <section id="cluster"><h2>Cluster and sources</h2><div class="cards" id="cards"></div>
 <h3 style="font-size:13px;margin:12px 0 4px">Flink REST poller</h3><div id="poller"></div>
 <h3 style="font-size:13px;margin:12px 0 4px">Push groups (Flink's PushGateway reporter)</h3><div id="push"></div>
 <h3 style="font-size:13px;margin:12px 0 4px">Remote-write</h3><div id="rw"></div></section>
-<section id="jobs"><h2>Jobs</h2><div id="job-table"></div></section>
-<section class="graph"><h2>Job graph</h2><div class="legend mute">ratios of the busiest subtask:<span style="background:var(--idle)"></span>idle<span style="background:var(--busy)"></span>busy<span style="background:var(--bp)"></span>back-pressured · thick border: likely bottleneck</div><div id="graphs"></div></section>
 <section id="alerts"><h2>Alerts</h2><div id="alert-table"></div><h3 style="font-size:13px;margin:12px 0 4px">Rules</h3><div id="rule-table"></div></section>
 <section id="query"><h2>Query</h2><textarea id="expr" spellcheck="false">sum by (job_name) (flink_job_source_records_per_second)</textarea>
 <div><button id="run">Execute</button> <span class="mute">instant query now, and a graph of the last 15 minutes (the sidecar's own data)</span></div>
@@ -83,7 +83,7 @@ function graphSvg(job) {
     const [x, y] = pos.get(v.id), b = v.id === job.bottleneck;
     return '<g class="vertex" data-vertex-id="' + esc(v.id) + '" data-vertex-name="' + esc(v.name) + '" data-busy="' + (v.busy ?? "") + '" data-backpressured="' + (v.backPressured ?? "") + '" data-records-in="' + (v.recordsInPerSecond ?? "") + '" data-records-out="' + (v.recordsOutPerSecond ?? "") + '"' + (b ? ' data-bottleneck="true"' : "") + '>' +
       '<rect x="' + x + '" y="' + y + '" width="' + W + '" height="' + H + '" rx="6" fill="' + vertexColour(v) + '" stroke="' + (b ? "#000" : "#555") + '" stroke-width="' + (b ? 4 : 1) + '"/>' +
-      '<text x="' + (x + 8) + '" y="' + (y + 18) + '" font-size="12" font-weight="600">' + esc(v.name.length > 34 ? v.name.slice(0, 33) + "…" : v.name) + "<title>" + esc(v.name) + "</title></text>" +
+      '<text x="' + (x + 8) + '" y="' + (y + 18) + '" font-size="12" font-weight="600">' + esc(v.name.length > 30 ? v.name.slice(0, 29) + "…" : v.name) + "<title>" + esc(v.name) + "</title></text>" +
       '<text x="' + (x + 8) + '" y="' + (y + 36) + '" font-size="11">in ' + esc(num(v.recordsInPerSecond)) + "/s · out " + esc(num(v.recordsOutPerSecond)) + "/s · p" + esc(v.parallelism ?? "–") + "</text>" +
       '<text x="' + (x + 8) + '" y="' + (y + 52) + '" font-size="11">busy ' + pct(v.busy) + " · back-pressured " + pct(v.backPressured) + "</text>" +
       '<text x="' + (x + 8) + '" y="' + (y + 68) + '" font-size="11">watermark lag ' + esc(v.watermarkLag === null ? "–" : dur(v.watermarkLag)) + "</text>" +
@@ -113,7 +113,7 @@ async function refresh() {
   $("cards").innerHTML = card("taskmanagers", "TaskManagers", c.taskManagers, num(c.taskManagers, 0)) + card("slots-total", "slots total", c.slotsTotal, num(c.slotsTotal, 0)) + card("slots-available", "slots available", c.slotsAvailable, num(c.slotsAvailable, 0)) + card("jobs-running", "jobs running", d.jobs.filter((j) => j.state === "RUNNING").length, String(d.jobs.filter((j) => j.state === "RUNNING").length));
   const p = d.poller;
   $("poller").innerHTML = '<p>last successful poll <b data-testid="last-poll">' + (p.lastSuccess ? dur(d.now - p.lastSuccess) + " ago" : "never") + "</b> · " + esc(num(p.requestsPerCycle, 0)) + " requests per cycle</p>" +
-    table(["endpoint", "requests", "errors (non-200)"], Object.keys(p.requestsByEndpoint).sort().map((e) => '<tr><td><code>' + esc(e) + '</code></td><td class="n">' + num(p.requestsByEndpoint[e], 0) + '</td><td class="n' + (p.errorsByEndpoint[e] ? " err" : "") + '">' + num(p.errorsByEndpoint[e] || 0, 0) + "</td></tr>"));
+    '<details' + (Object.keys(p.errorsByEndpoint).some((e) => p.errorsByEndpoint[e] > 0) ? " open" : "") + '><summary>requests and errors by endpoint</summary>' + table(["endpoint", "requests", "errors (non-200)"], Object.keys(p.requestsByEndpoint).sort().map((e) => '<tr><td><code>' + esc(e) + '</code></td><td class="n">' + num(p.requestsByEndpoint[e], 0) + '</td><td class="n' + (p.errorsByEndpoint[e] ? " err" : "") + '">' + num(p.errorsByEndpoint[e] || 0, 0) + "</td></tr>")) + "</details>";
   $("push").innerHTML = table(["group", "last push", "TTL left"], d.pushGroups.map((g) => "<tr><td><code>" + esc(Object.entries(g.labels).map(([k, v]) => k + '="' + v + '"').join(", ")) + "</code></td><td>" + dur(d.now - g.lastPush) + " ago</td><td>" + (g.ttlLeft === null ? "–" : dur(g.ttlLeft)) + "</td></tr>"));
   $("rw").innerHTML = table(["remote", "url", "samples pending", "lag"], d.remoteWrite.map((r) => "<tr><td>" + esc(r.name) + "</td><td><code>" + esc(r.url) + '</code></td><td class="n">' + num(r.pending, 0) + "</td><td>" + dur(r.lag) + "</td></tr>"));
   await refreshSparks(d.jobs);
