@@ -1,14 +1,13 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import YAML from 'yaml';
 import { alertmanagerPeers, reportUnavailableAlertmanager, startAlertmanager, type GettableAlert, type RunningAlertmanager } from '../support/alertmanager.js';
 import { freePort } from '../support/prometheus.js';
 import { startSidecar, type RunningSidecar } from '../support/sidecar.js';
 import { eventually } from '../support/eventually.js';
+import { flinkScript } from '../support/flink.js';
 
 /**
  * The alerting loop end to end (issue 9 §5): a real Flink of FLINK_LINE with the demo job, the sidecar with the
@@ -21,7 +20,6 @@ import { eventually } from '../support/eventually.js';
  * - the sidecar restarted while FlinkRestApiUnreachable is pending → it keeps its activeAt and fires when it would
  *   have without the restart.
  */
-const exec = promisify(execFile);
 const ROOT = resolve(import.meta.dirname, '../..');
 const LINE = process.env['FLINK_LINE'] ?? '2';
 const REST_PORT = process.env['FLINK_REST_PORT'] ?? '18081';
@@ -44,8 +42,7 @@ let configYaml = '';
 let jobId = '';
 
 async function flink(...args: string[]): Promise<string> {
-  const { stdout } = await exec('bash', [resolve(ROOT, 'scripts/flink.sh'), ...args], { env: flinkEnv, cwd: ROOT, maxBuffer: 16 * 1024 * 1024 });
-  return stdout.trim();
+  return flinkScript(flinkEnv, ...args);
 }
 
 interface ApiAlert {

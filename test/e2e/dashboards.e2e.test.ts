@@ -10,6 +10,7 @@ import { eventually } from '../support/eventually.js';
 import { interpolate, type VariableValue } from '../support/grafana-variables.js';
 import { freePort, prometheusPeers, startPrometheus, type PromQueryData, type RunningPrometheus } from '../support/prometheus.js';
 import { startSidecar, type RunningSidecar } from '../support/sidecar.js';
+import { flinkScript, pushReporterConf } from '../support/flink.js';
 
 /**
  * Every panel of grafana/dashboards/ shows real data (issue 10 §1). A real Flink of FLINK_LINE runs the demo job
@@ -42,8 +43,7 @@ const sources: DataSource[] = [];
 let flinkEnv: NodeJS.ProcessEnv = {};
 
 async function flink(...args: string[]): Promise<string> {
-  const { stdout } = await exec('bash', [resolve(ROOT, 'scripts/flink.sh'), ...args], { env: flinkEnv, cwd: ROOT, maxBuffer: 16 * 1024 * 1024 });
-  return stdout.trim();
+  return flinkScript(flinkEnv, ...args);
 }
 
 async function api<T>(base: string, path: string, params: Record<string, string | string[]>): Promise<T> {
@@ -110,10 +110,7 @@ describe(`Grafana dashboards on real data (Flink ${LINE})`, () => {
       FLINK_LINE: LINE,
       FLINK_REST_PORT: REST_PORT,
       FLINK_EXTRA_CONF: [
-        'metrics.fetcher.update-interval: 2000',
-        'metrics.reporter.push.factory.class: org.apache.flink.metrics.prometheus.PrometheusPushGatewayReporterFactory',
-        `metrics.reporter.push.hostUrl: ${sidecar.url}`,
-        'metrics.reporter.push.interval: 2 s',
+        ...pushReporterConf(sidecar.url),
         'metrics.latency.interval: 2000',
       ].join('\n'),
     };

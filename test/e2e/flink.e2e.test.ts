@@ -1,20 +1,16 @@
-import { execFile } from 'node:child_process';
-import { resolve } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPrometheus, type RunningPrometheus } from '../support/prometheus.js';
 import { startSidecar, type RunningSidecar } from '../support/sidecar.js';
 import { parseSamples, type ScrapedSample } from '../support/metrics.js';
 import { ALL_FAMILIES, PUSHED_FAMILIES } from '../../src/sources/flink/families.js';
 import { eventually } from '../support/eventually.js';
+import { flinkScript } from '../support/flink.js';
 
 /**
  * End-to-end against a real Flink (scripts/flink.sh: JobManager + TaskManager from the PyPI distribution, plain java)
  * of the line in FLINK_LINE (1.20 or 2), running the demo job (datagen source → keyed event-time window → sink,
  * checkpoints every 10 s), with the built sidecar polling it and a real Prometheus scraping the sidecar.
  */
-const exec = promisify(execFile);
-const ROOT = resolve(import.meta.dirname, '../..');
 const LINE = process.env['FLINK_LINE'] ?? '2';
 const REST_PORT = process.env['FLINK_REST_PORT'] ?? '18081';
 const REST_URL = `http://127.0.0.1:${REST_PORT}`;
@@ -30,8 +26,7 @@ const FLINK_ENV = {
 };
 
 async function flink(...args: string[]): Promise<string> {
-  const { stdout } = await exec('bash', [resolve(ROOT, 'scripts/flink.sh'), ...args], { env: FLINK_ENV, cwd: ROOT, maxBuffer: 16 * 1024 * 1024 });
-  return stdout.trim();
+  return flinkScript(FLINK_ENV, ...args);
 }
 
 let sidecar: RunningSidecar;

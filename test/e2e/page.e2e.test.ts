@@ -1,13 +1,12 @@
-import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from '../support/eventually.js';
 import { parseSamples, type ScrapedSample } from '../support/metrics.js';
 import { startSidecar, type RunningSidecar } from '../support/sidecar.js';
+import { flinkScript, pushReporterConf } from '../support/flink.js';
 
 /**
  * The status page in a real browser (issue 10 §2): Debian's chromium driven by playwright-core 1.64.1 (its protocol
@@ -16,7 +15,6 @@ import { startSidecar, type RunningSidecar } from '../support/sidecar.js';
  * the job's vertices (names from Flink's /jobs/<id>), show the same numbers as /metrics, and show a killed
  * TaskManager as an alert. Screenshots go to .cache/screenshots/ (git-ignored).
  */
-const exec = promisify(execFile);
 
 /** The little of the DOM the page.evaluate callbacks use (they run in the browser; this project has no DOM lib). */
 interface DomElement {
@@ -39,8 +37,7 @@ let flinkEnv: NodeJS.ProcessEnv = {};
 const consoleErrors: string[] = [];
 
 async function flink(...args: string[]): Promise<string> {
-  const { stdout } = await exec('bash', [resolve(ROOT, 'scripts/flink.sh'), ...args], { env: flinkEnv, cwd: ROOT, maxBuffer: 16 * 1024 * 1024 });
-  return stdout.trim();
+  return flinkScript(flinkEnv, ...args);
 }
 
 async function scrape(): Promise<ScrapedSample[]> {
@@ -69,10 +66,7 @@ describe(`status page in Chromium (Flink ${LINE})`, () => {
       FLINK_LINE: LINE,
       FLINK_REST_PORT: REST_PORT,
       FLINK_EXTRA_CONF: [
-        'metrics.fetcher.update-interval: 2000',
-        'metrics.reporter.push.factory.class: org.apache.flink.metrics.prometheus.PrometheusPushGatewayReporterFactory',
-        `metrics.reporter.push.hostUrl: ${sidecar.url}`,
-        'metrics.reporter.push.interval: 2 s',
+        ...pushReporterConf(sidecar.url),
       ].join('\n'),
     };
     await flink('stop');

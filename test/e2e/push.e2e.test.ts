@@ -1,18 +1,14 @@
-import { execFile } from 'node:child_process';
-import { resolve } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSidecar, type RunningSidecar } from '../support/sidecar.js';
 import { parseSamples, type ScrapedSample } from '../support/metrics.js';
 import { eventually } from '../support/eventually.js';
+import { flinkScript, pushReporterConf } from '../support/flink.js';
 
 /**
  * End-to-end of the push API (issue 6 §4): a real Flink of FLINK_LINE whose JobManager and TaskManager run Flink's
  * PrometheusPushGatewayReporter with the sidecar as `hostUrl` (nothing else changed), and the demo job. The sidecar
  * polls the REST API too (job lifecycle) and expires groups after a short `group_ttl`.
  */
-const exec = promisify(execFile);
-const ROOT = resolve(import.meta.dirname, '../..');
 const LINE = process.env['FLINK_LINE'] ?? '2';
 const REST_PORT = process.env['FLINK_REST_PORT'] ?? '18081';
 const REST_URL = `http://127.0.0.1:${REST_PORT}`;
@@ -25,8 +21,7 @@ let jobId = '';
 let flinkEnv: NodeJS.ProcessEnv = {};
 
 async function flink(...args: string[]): Promise<string> {
-  const { stdout } = await exec('bash', [resolve(ROOT, 'scripts/flink.sh'), ...args], { env: flinkEnv, cwd: ROOT, maxBuffer: 16 * 1024 * 1024 });
-  return stdout.trim();
+  return flinkScript(flinkEnv, ...args);
 }
 
 async function scrape(): Promise<ScrapedSample[]> {
@@ -49,10 +44,7 @@ describe(`Flink ${LINE}'s PushGateway reporter pushing to the sidecar`, () => {
       FLINK_LINE: LINE,
       FLINK_REST_PORT: REST_PORT,
       FLINK_EXTRA_CONF: [
-        'metrics.fetcher.update-interval: 2000',
-        'metrics.reporter.push.factory.class: org.apache.flink.metrics.prometheus.PrometheusPushGatewayReporterFactory',
-        `metrics.reporter.push.hostUrl: ${sidecar.url}`,
-        'metrics.reporter.push.interval: 2 s',
+        ...pushReporterConf(sidecar.url),
         'metrics.latency.interval: 2000',
         // A fixed TaskManager identity (tm_id), as a Kubernetes pod name gives, and no DELETE on shutdown: the
         // restarted TaskManager's first push (new random job suffix) must replace its predecessor's group.

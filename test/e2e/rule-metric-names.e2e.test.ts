@@ -1,13 +1,11 @@
-import { execFile } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { resolve } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALLOW_LISTED, bundledRuleMetricNames, bundledRules, EVENT_ONLY_SELF_METRICS, exprUses } from '../support/bundled-rules.js';
 import { parseSamples, type ScrapedSample } from '../support/metrics.js';
 import { startSidecar, type RunningSidecar } from '../support/sidecar.js';
 import { eventually } from '../support/eventually.js';
+import { flinkScript, pushReporterConf } from '../support/flink.js';
 
 /**
  * End-to-end check of the bundled rules' metric names (issue 9 §4): a real Flink of FLINK_LINE running the demo job
@@ -18,8 +16,6 @@ import { eventually } from '../support/eventually.js';
  * self-metrics that have no series before their first event (test/support/bundled-rules.ts); and each fixed label
  * value a rule selects (`window="5m"`, `state="RUNNING"`, `status="failed"`) must exist on its family.
  */
-const exec = promisify(execFile);
-const ROOT = resolve(import.meta.dirname, '../..');
 const LINE = process.env['FLINK_LINE'] ?? '2';
 const REST_PORT = process.env['FLINK_REST_PORT'] ?? '18081';
 const REST_URL = `http://127.0.0.1:${REST_PORT}`;
@@ -32,8 +28,7 @@ let receiver: Server;
 let flinkEnv: NodeJS.ProcessEnv = {};
 
 async function flink(...args: string[]): Promise<string> {
-  const { stdout } = await exec('bash', [resolve(ROOT, 'scripts/flink.sh'), ...args], { env: flinkEnv, cwd: ROOT, maxBuffer: 16 * 1024 * 1024 });
-  return stdout.trim();
+  return flinkScript(flinkEnv, ...args);
 }
 
 async function scrape(): Promise<ScrapedSample[]> {
@@ -65,10 +60,7 @@ describe(`bundled rule metric names in the sidecar's /metrics next to a real Fli
       FLINK_LINE: LINE,
       FLINK_REST_PORT: REST_PORT,
       FLINK_EXTRA_CONF: [
-        'metrics.fetcher.update-interval: 2000',
-        'metrics.reporter.push.factory.class: org.apache.flink.metrics.prometheus.PrometheusPushGatewayReporterFactory',
-        `metrics.reporter.push.hostUrl: ${sidecar.url}`,
-        'metrics.reporter.push.interval: 2 s',
+        ...pushReporterConf(sidecar.url),
       ].join('\n'),
     };
     await flink('stop');
