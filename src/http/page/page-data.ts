@@ -1,3 +1,4 @@
+import { parseDuration } from '../../config/duration.js';
 import type { SeriesStore, StoredSeries } from '../../store/types.js';
 import { depths, likelyBottleneck } from './bottleneck.js';
 
@@ -58,41 +59,21 @@ export interface PageVertex {
   readonly watermarkLag: number | null;
 }
 
-function live(store: SeriesStore, family: string): StoredSeries[] {
-  const out: StoredSeries[] = [];
-  for (const s of store.family(family)) if (!s.isStale) out.push(s);
-  return out;
+/** Live series of `family` with `labels`, through the store's postings (not a scan of the family per vertex). */
+function live(store: SeriesStore, family: string, labels: Readonly<Record<string, string>> = {}): StoredSeries[] {
+  const matchers = [{ name: '__name__', op: '=' as const, value: family }, ...Object.entries(labels).map(([name, value]) => ({ name, op: '=' as const, value }))];
+  return store.select(matchers).filter((s) => !s.isStale);
 }
 
-function labelsOf(s: StoredSeries): Record<string, string> {
-  const out: Record<string, string> = {};
-  const names = s.labels.names;
-  const values = s.labels.values;
-  for (let i = 0; i < names.length; i++) if (names[i] !== '__name__') out[names[i] as string] = values[i] as string;
-  return out;
-}
-
-function matches(s: StoredSeries, want: Readonly<Record<string, string>>): boolean {
-  for (const [k, v] of Object.entries(want)) if (s.labels.get(k) !== v) return false;
-  return true;
-}
-
-/** A one-series reader: the value of the first live series of `family` with `labels`, or null. */
+/** The value of the first live series of `family` with `labels`, or null. */
 function valueOf(store: SeriesStore, family: string, labels: Readonly<Record<string, string>> = {}): number | null {
-  for (const s of live(store, family)) if (matches(s, labels)) return s.lastValue;
-  return null;
+  return live(store, family, labels)[0]?.lastValue ?? null;
 }
 
-/** Window labels sorted by duration (1m < 5m < 1h). */
+/** The shortest of the window labels (the windows stage writes them as normalised durations: 1m, 5m, 1h). */
 function smallestWindow(windows: Iterable<string>): string | null {
-  const unit: Record<string, number> = { ms: 0.001, s: 1, m: 60, h: 3600, d: 86400, w: 604800, y: 31536000 };
-  const seconds = (w: string): number => {
-    let total = 0;
-    for (const m of w.matchAll(/(\d+)(ms|s|m|h|d|w|y)/g)) total += Number(m[1]) * (unit[m[2] as string] ?? 0);
-    return total;
-  };
   let best: string | null = null;
-  for (const w of windows) if (best === null || seconds(w) < seconds(best)) best = w;
+  for (const w of windows) if (best === null || parseDuration(w) < parseDuration(best)) best = w;
   return best;
 }
 
@@ -112,7 +93,8 @@ export function readPageData(store: SeriesStore, nowMs: number, opts: { readonly
   const pushGroups = live(store, 'push_time_seconds').map((s) => {
     const lastPush = s.lastValue;
     const ttlLeft = opts.pushGroupTtlMs === undefined ? null : Math.max(0, lastPush + opts.pushGroupTtlMs / 1000 - now);
-    return { labels: labelsOf(s), lastPush, ttlLeft };
+    const { __name__: _name, ...labels } = s.labels.toRecord();
+    return { labels, lastPush, ttlLeft };
   });
   const remoteWrite = live(store, 'flink_bridge_remote_storage_samples_pending').map((s) => {
     const name = s.labels.get('remote_name') ?? '';
@@ -124,13 +106,11 @@ export function readPageData(store: SeriesStore, nowMs: number, opts: { readonly
     if (s.lastValue !== 1) continue;
     const id = s.labels.get('job_id') ?? '';
     const j = { job_id: id };
-    const windows = new Set(live(store, 'flink_job_source_records_per_second').filter((x) => matches(x, j)).map((x) => x.labels.get('window') ?? ''));
+    const windows = new Set(live(store, 'flink_job_source_records_per_second', j).map((x) => x.labels.get('window') ?? ''));
     const window = smallestWindow(windows);
     const w = window === null ? undefined : { window };
-    const info = live(store, 'flink_task_info').filter((x) => matches(x, j));
-    const edges = live(store, 'flink_task_input_info')
-      .filter((x) => matches(x, j))
-      .map((x) => ({ from: x.labels.get('input_task_id') ?? '', to: x.labels.get('task_id') ?? '' }));
+    const info = live(store, 'flink_task_info', j);
+    const edges = live(store, 'flink_task_input_info', j).map((x) => ({ from: x.labels.get('input_task_id') ?? '', to: x.labels.get('task_id') ?? '' }));
     const base = info.map((x) => {
       const v = { job_id: id, task_id: x.labels.get('task_id') ?? '' };
       return {
