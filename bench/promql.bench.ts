@@ -25,6 +25,7 @@ import { Engine } from '../src/promql/engine/index.js';
 import { MemorySeriesStore } from '../src/store/index.js';
 import { MINIMAL_PROMETHEUS_CONFIG, runPromtool, startPrometheus } from '../test/support/prometheus.js';
 import { flinkSeries } from './flink-series.js';
+import { rssKb } from './processes.js';
 
 const SERIES = Number(process.env['BENCH_PROMQL_SERIES'] ?? 100_000);
 const MINUTES = Number(process.env['BENCH_PROMQL_MINUTES'] ?? 60);
@@ -84,10 +85,6 @@ function buildSeries(): Series[] {
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 
-function rssKb(pid: number): number {
-  const m = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return Number(m?.[1] ?? NaN);
-}
 
 /** Runs `f` while sampling `pid`'s RSS; returns f's result and the peak growth in MB. */
 async function withPeakRss<T>(pid: number, f: () => Promise<T>): Promise<{ result: T; peakMb: number }> {

@@ -11,31 +11,14 @@
  * neither shares a heap or an event loop with this client, and each RSS is the server's alone.
  * `npx tsx bench/run.ts push`; knobs BENCH_RUNS (default 30), BENCH_GROUPS (default 180).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { freePort, rssKb, startSidecarProcess, stopProcess, waitReady } from './processes.js';
 
 const RUNS = Number(process.env['BENCH_RUNS'] ?? 30);
 const GROUPS = Number(process.env['BENCH_GROUPS'] ?? 180);
 const BODY = readFileSync(new URL('./fixtures/flink-2.3.0-taskmanager-push.txt', import.meta.url));
 const SERIES_PER_PUSH = BODY.toString().split('\n').filter((l) => l !== '' && !l.startsWith('#')).length;
-
-async function freePort(): Promise<number> {
-  return new Promise((res) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      s.close(() => res(typeof a === 'object' && a !== null ? a.port : 0));
-    });
-  });
-}
-
-function rssKb(pid: number): number {
-  const m = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return Number(m?.[1] ?? NaN);
-}
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 
@@ -56,35 +39,18 @@ async function scrape(base: string, encoding: string): Promise<number> {
   return (await r.arrayBuffer()).byteLength;
 }
 
-/** Waits until `url` answers 200 (the server is up), at most 20 s. */
-async function waitReady(url: string, proc: ChildProcess): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    if (proc.exitCode !== null) throw new Error(`${url}: the server exited with ${proc.exitCode}`);
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      // starting
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`${url} did not answer within 20 s`);
-}
-
 async function main(): Promise<void> {
   const pgPort = await freePort();
   const pg = spawn('/usr/bin/prometheus-pushgateway', [`--web.listen-address=127.0.0.1:${pgPort}`, '--persistence.file=', '--log.level=error'], { stdio: 'ignore' });
   const pgUrl = `http://127.0.0.1:${pgPort}`;
-  const ourPort = await freePort();
-  const storage = mkdtempSync(join(tmpdir(), 'fpb-bench-push-'));
-  const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
-  const sidecar = spawn(process.execPath, [cli, `--web.listen-address=127.0.0.1:${ourPort}`, `--flink.rest-url=http://127.0.0.1:${await freePort()}`, `--storage.path=${storage}`, '--log.level=error'], { stdio: ['ignore', 'ignore', 'inherit'] });
-  const ourUrl = `http://127.0.0.1:${ourPort}`;
+  const sidecar = await startSidecarProcess([`--flink.rest-url=http://127.0.0.1:${await freePort()}`, '--log.level=error']);
+  const ourUrl = sidecar.url;
   await waitReady(`${pgUrl}/-/ready`, pg);
-  await waitReady(`${ourUrl}/-/healthy`, sidecar);
+  await waitReady(`${ourUrl}/-/healthy`, sidecar.proc);
   try {
     const sides = [
       { name: 'Pushgateway 1.5.1', url: pgUrl, rss: () => rssKb(pg.pid as number) },
-      { name: 'sidecar', url: ourUrl, rss: () => rssKb(sidecar.pid as number) },
+      { name: 'sidecar', url: ourUrl, rss: () => rssKb(sidecar.proc.pid as number) },
     ];
     const rows: string[] = [];
     const results: Record<string, { push: number; scrape: number; scrapeGzip: number; bytesPerSeries: number; scrapeMb: number }> = {};
@@ -118,9 +84,8 @@ async function main(): Promise<void> {
     rows.push(`| RSS growth per pushed series, bytes | ${a.bytesPerSeries.toFixed(0)} | ${b.bytesPerSeries.toFixed(0)} | ${(b.bytesPerSeries / a.bytesPerSeries).toFixed(2)} |`);
     console.log(rows.join('\n'));
   } finally {
-    pg.kill('SIGTERM');
-    sidecar.kill('SIGTERM');
-    rmSync(storage, { recursive: true, force: true });
+    await stopProcess(pg);
+    await sidecar.stop();
   }
 }
 

@@ -22,6 +22,7 @@ import { MemorySeriesStore } from '../src/store/index.js';
 import { MINIMAL_PROMETHEUS_CONFIG, startPrometheus } from '../test/support/prometheus.js';
 import { encodeV1, snappyBlock } from '../test/support/remote-write-proto.js';
 import { startSidecar } from '../test/support/sidecar.js';
+import { rssKb } from './processes.js';
 
 const SENDERS = 4;
 const SERIES = 2000;
@@ -38,10 +39,6 @@ interface Target {
   stop(): Promise<unknown>;
 }
 
-function rssKb(pid: number): number {
-  const m = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return Number(m?.[1] ?? NaN);
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

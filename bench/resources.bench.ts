@@ -11,12 +11,11 @@
  * Each runs BENCH_RESOURCES_SECONDS (default 120) after a warm-up of one interval. `npm run bench -- resources`
  * (both) or `BENCH_RESOURCES=synthetic …`. Prints a table; asserts nothing.
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { cpuSeconds, freePort, rssKb, startSidecarProcess, waitReady } from './processes.js';
 
 const SECONDS = Number(process.env['BENCH_RESOURCES_SECONDS'] ?? 120);
 const GROUPS = Number(process.env['BENCH_GROUPS'] ?? 180);
@@ -24,62 +23,6 @@ const WHICH = (process.env['BENCH_RESOURCES'] ?? 'demo,synthetic').split(',');
 const FLINK_REST_PORT = process.env['BENCH_FLINK_REST_PORT'] ?? '18281';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BODY = readFileSync(join(ROOT, 'bench/fixtures/flink-2.3.0-taskmanager-push.txt'));
-/** Linux's USER_HZ: /proc/<pid>/stat counts CPU time in these ticks. */
-const TICKS_PER_SECOND = 100;
-
-async function freePort(): Promise<number> {
-  return new Promise((res) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      s.close(() => res(typeof a === 'object' && a !== null ? a.port : 0));
-    });
-  });
-}
-
-function rssMiB(pid: number): number {
-  const m = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return Number(m?.[1] ?? NaN) / 1024;
-}
-
-/** utime + stime of `pid` in seconds (fields 14 and 15 of /proc/<pid>/stat, after the parenthesised name). */
-function cpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
-}
-
-async function waitOk(url: string, proc: ChildProcess): Promise<void> {
-  for (let i = 0; i < 300; i++) {
-    if (proc.exitCode !== null) throw new Error(`${url}: the sidecar exited with ${proc.exitCode}`);
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      // starting
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`${url} did not answer within 30 s`);
-}
-
-/** The sidecar's CLI as its own process on a free port, with a fresh --storage.path removed by `stop`. */
-async function startSidecar(args: string[]): Promise<{ proc: ChildProcess; url: string; stop: () => Promise<void> }> {
-  const storage = mkdtempSync(join(tmpdir(), 'fpb-bench-resources-'));
-  const port = await freePort();
-  const proc = spawn(process.execPath, [join(ROOT, 'dist/cli.js'), `--web.listen-address=127.0.0.1:${port}`, `--storage.path=${storage}`, '--log.level=warn', ...args], { stdio: ['ignore', 'ignore', 'inherit'], cwd: ROOT });
-  const stop = async (): Promise<void> => {
-    await stopProcess(proc);
-    rmSync(storage, { recursive: true, force: true });
-  };
-  return { proc, url: `http://127.0.0.1:${port}`, stop };
-}
-
-/** SIGTERM, then waits for the exit: the sidecar writes its state under --storage.path while shutting down. */
-async function stopProcess(proc: ChildProcess): Promise<void> {
-  if (proc.exitCode !== null || proc.signalCode !== null) return;
-  const exited = new Promise((r) => proc.once('exit', r));
-  proc.kill('SIGTERM');
-  await exited;
-}
 
 interface Usage {
   readonly rssMedian: number;
@@ -97,7 +40,7 @@ async function measure(pid: number, url: string, load: (signal: AbortSignal) => 
   const t0 = performance.now();
   for (let i = 0; i < SECONDS; i++) {
     await new Promise((r) => setTimeout(r, 1000));
-    rss.push(rssMiB(pid));
+    rss.push(rssKb(pid) / 1024);
   }
   const cores = (cpuSeconds(pid) - cpu0) / ((performance.now() - t0) / 1000);
   ac.abort();
@@ -135,10 +78,10 @@ async function push(url: string, group: number): Promise<void> {
 }
 
 async function synthetic(): Promise<Usage> {
-  const side = await startSidecar([`--flink.rest-url=http://127.0.0.1:${await freePort()}`]);
+  const side = await startSidecarProcess([`--flink.rest-url=http://127.0.0.1:${await freePort()}`]);
   const url = side.url;
   try {
-    await waitOk(`${url}/-/healthy`, side.proc);
+    await waitReady(`${url}/-/healthy`, side.proc);
     for (let g = 0; g < GROUPS; g++) await push(url, g);
     const pushAll = async (signal: AbortSignal): Promise<void> => {
       // Reporters push every 10 s, each at its own phase: one group every 10 s / GROUPS.
@@ -173,20 +116,18 @@ async function demo(): Promise<Usage & { flink: string }> {
     ].join('\n'),
   };
   flink('start', env);
-  const storage = mkdtempSync(join(tmpdir(), 'fpb-bench-resources-'));
-  const proc = spawn(process.execPath, [join(ROOT, 'dist/cli.js'), '--config.file=examples/demo.yml', `--flink.rest-url=http://127.0.0.1:${FLINK_REST_PORT}`, `--web.listen-address=127.0.0.1:${port}`, `--storage.path=${storage}`, '--log.level=warn'], { stdio: ['ignore', 'ignore', 'inherit'], cwd: ROOT });
-  const url = `http://127.0.0.1:${port}`;
+  const side = await startSidecarProcess(['--config.file=examples/demo.yml', `--flink.rest-url=http://127.0.0.1:${FLINK_REST_PORT}`], port);
+  const { proc, url } = side;
   try {
     const jid = flink('submit-job', env);
     flink(`wait-running ${jid}`, env);
-    await waitOk(`${url}/-/ready`, proc);
+    await waitReady(`${url}/-/ready`, proc);
     // Warm-up: a few polls and pushes, so the windows and the reporter's groups are in place.
     await new Promise((r) => setTimeout(r, 30_000));
     const usage = await measure(proc.pid as number, url, (signal) => scrapeEvery(url, 15_000, signal));
     return { ...usage, flink: flink('version', env) };
   } finally {
-    await stopProcess(proc);
-    rmSync(storage, { recursive: true, force: true });
+    await side.stop();
     flink('stop', env);
   }
 }
