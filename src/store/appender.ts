@@ -1,6 +1,7 @@
 import { OutOfOrderSampleError, SeriesConflictError, UnknownSeriesRefError } from '../errors.js';
 import type { LabelSet } from '../model/labels.js';
 import type { MetricMetadata } from '../model/metadata.js';
+import { LabelIndex } from './label-index.js';
 import { MemorySeries } from './memory-series.js';
 import type { AppendResult, Appender, RejectReason, SeriesRef } from './types.js';
 
@@ -27,7 +28,7 @@ export const enum PendingKind {
 
 /** The store side of an appender (implemented by MemorySeriesStore). */
 export interface AppenderHost {
-  seriesByKey(key: string): MemorySeries | undefined;
+  seriesByLabels(labels: LabelSet): MemorySeries | undefined;
   seriesById(id: number): MemorySeries | undefined;
   /**
    * Validates a label set the appender is about to create (name rules, limits given the appender's pending new
@@ -55,7 +56,7 @@ export class MemoryAppender implements Appender {
   readonly ts: number[] = [];
   readonly vs: number[] = [];
   readonly kinds: PendingKind[] = [];
-  readonly newByKey = new Map<string, PendingSeries>();
+  readonly newByLabels = new LabelIndex<PendingSeries>();
   readonly newById = new Map<number, PendingSeries>();
   readonly meta: [string, MetricMetadata][] = [];
   /** Series → index of its newest pending sample; only while other appenders are open (see the class doc). */
@@ -186,17 +187,16 @@ export class MemoryAppender implements Appender {
   }
 
   private byLabels(labels: LabelSet): MemorySeries | PendingSeries {
-    const key = labels.key;
-    const s = this.host.seriesByKey(key);
+    const s = this.host.seriesByLabels(labels);
     if (s !== undefined) {
       if (s.source === this.source) return s;
       this.host.reject('conflict');
       throw new SeriesConflictError(labels.toString(), s.source, this.source);
     }
-    let pending = this.newByKey.get(key);
+    let pending = this.newByLabels.get(labels);
     if (pending === undefined) {
-      pending = new PendingSeries(this.host.admitNewSeries(this.source, labels, this.newByKey.size), labels);
-      this.newByKey.set(key, pending);
+      pending = new PendingSeries(this.host.admitNewSeries(this.source, labels, this.newByLabels.size), labels);
+      this.newByLabels.add(pending);
       this.newById.set(pending.id, pending);
     }
     return pending;

@@ -4,11 +4,13 @@ import {
   SeriesConflictError,
   SeriesLimitError,
 } from '../errors.js';
-import { LabelSet } from '../model/labels.js';
+import type { LabelSet } from '../model/labels.js';
 import type { MetricMetadata } from '../model/metadata.js';
 import { METRIC_NAME_LABEL, isValidMetricName } from '../model/names.js';
+import { ownedString } from '../model/owned-string.js';
 import { type AppenderHost, MemoryAppender, PendingKind, PendingSeries } from './appender.js';
 import { MemoryChangeFeed } from './change-feed.js';
+import { LabelIndex } from './label-index.js';
 import { type CompiledMatcher, compileMatcher } from './matchers.js';
 import { MemorySeries } from './memory-series.js';
 import { MetadataRegistry } from './metadata-registry.js';
@@ -52,7 +54,7 @@ export interface MemorySeriesStoreOptions {
 const REJECT_REASONS: readonly RejectReason[] = ['out_of_order', 'duplicate', 'series_limit', 'invalid_name', 'conflict', 'unknown_ref'];
 
 /**
- * The in-memory {@link SeriesStore}: series keyed by their canonical label key, samples in per-series rings
+ * The in-memory {@link SeriesStore}: series by label set (a hash table, {@link LabelIndex}), samples in per-series rings
  * backed by a shared {@link SampleArena}, an inverted index ({@link Postings}) for `select()`, appenders
  * ({@link MemoryAppender}) as transactions, per-source lifecycle ({@link SourceState}), metadata per source
  * ({@link MetadataRegistry}) and a change feed ({@link MemoryChangeFeed}).
@@ -79,7 +81,7 @@ export class MemorySeriesStore implements SeriesStore, AppenderHost {
   private readonly gcIntervalMs: number;
   private readonly gcBatch: number;
   private readonly arena = new SampleArena();
-  private readonly byKey = new Map<string, MemorySeries>();
+  private readonly byLabels = new LabelIndex<MemorySeries>();
   /**
    * Every series sorted by id, for refs: a binary search instead of a Map costs ~35 B less per series (measured,
    * bench/README.md) at ~17 steps per lookup for 100 000 series. Removed series stay until more than half the
@@ -113,7 +115,7 @@ export class MemorySeriesStore implements SeriesStore, AppenderHost {
   }
 
   get seriesCount(): number {
-    return this.byKey.size;
+    return this.byLabels.size;
   }
 
   get seriesRemovals(): number {
@@ -229,8 +231,8 @@ export class MemorySeriesStore implements SeriesStore, AppenderHost {
   // ---- AppenderHost -------------------------------------------------------------------------------------
 
   /** @internal */
-  seriesByKey(key: string): MemorySeries | undefined {
-    return this.byKey.get(key);
+  seriesByLabels(labels: LabelSet): MemorySeries | undefined {
+    return this.byLabels.get(labels);
   }
 
   /** @internal */
@@ -285,7 +287,7 @@ export class MemorySeriesStore implements SeriesStore, AppenderHost {
       this.reject('series_limit');
       throw new SeriesLimitError('source', maxForSource, source);
     }
-    if (this.byKey.size + pendingForSource >= this.maxSeriesTotal) {
+    if (this.byLabels.size + pendingForSource >= this.maxSeriesTotal) {
       this.reject('series_limit');
       throw new SeriesLimitError('total', this.maxSeriesTotal, source);
     }
@@ -299,8 +301,8 @@ export class MemorySeriesStore implements SeriesStore, AppenderHost {
     const state = this.sourceState(source);
     const feed = this.changes.active ? ([] as FeedEvent[]) : undefined;
     let conflicts = app.conflicts;
-    for (const p of app.newByKey.values()) {
-      const existing = this.byKey.get(p.labels.key);
+    for (const p of app.newByLabels.values()) {
+      const existing = this.byLabels.get(p.labels);
       if (existing === undefined) {
         p.resolved = this.create(p, state);
         feed?.push({ kind: 'series', seq: this.changes.take(), ref: p.id, labels: p.resolved.labels, source });
@@ -399,9 +401,9 @@ export class MemorySeriesStore implements SeriesStore, AppenderHost {
     return out;
   }
 
-  /** The series with exactly these labels (compared by `labels.key`), or undefined; O(1). */
+  /** The series with exactly these labels (hash and `LabelSet.equals`), or undefined; O(labels). */
   get(labels: LabelSet): StoredSeries | undefined {
-    return this.byKey.get(labels.key);
+    return this.byLabels.get(labels);
   }
 
   /** `__name__` values with at least one stored series (stale ones included), sorted; a fresh array. */
@@ -445,7 +447,7 @@ export class MemorySeriesStore implements SeriesStore, AppenderHost {
 
   /** A {@link Querier} over `[mintMs, maxtMs]`. @throws RangeError when `mintMs > maxtMs` or a bound is NaN. */
   querier(mintMs: number, maxtMs: number): Querier {
-    return createQuerier({ selectSeries: (m) => this.selectSeries(m), allSeries: () => this.byKey.values() }, mintMs, maxtMs);
+    return createQuerier({ selectSeries: (m) => this.selectSeries(m), allSeries: () => this.byLabels.values() }, mintMs, maxtMs);
   }
 
   // ---- garbage collection -------------------------------------------------------------------------------
@@ -474,7 +476,7 @@ export class MemorySeriesStore implements SeriesStore, AppenderHost {
     const touched = new Set<SourceState>();
     const feed = this.changes.active ? ([] as FeedEvent[]) : undefined;
     let removed = 0;
-    let cursor = this.gcCursor ?? this.byKey.values();
+    let cursor = this.gcCursor ?? this.byLabels.values();
     let restarted = false;
     for (let n = 0; n < this.gcBatch; ) {
       const r = cursor.next();
@@ -482,7 +484,7 @@ export class MemorySeriesStore implements SeriesStore, AppenderHost {
         // Wrap around once per tick at most: a batch larger than the store visits each series once.
         if (restarted) break;
         restarted = true;
-        cursor = this.byKey.values();
+        cursor = this.byLabels.values();
         continue;
       }
       n++;
@@ -503,7 +505,7 @@ export class MemorySeriesStore implements SeriesStore, AppenderHost {
     const touched = new Set<SourceState>();
     const feed = this.changes.active ? ([] as FeedEvent[]) : undefined;
     let removed = 0;
-    for (const series of this.byKey.values()) if (this.collectSeries(series, cutoff, touched, feed)) removed++;
+    for (const series of this.byLabels.values()) if (this.collectSeries(series, cutoff, touched, feed)) removed++;
     this.finishCollection(touched, feed);
     return removed;
   }
@@ -531,7 +533,7 @@ export class MemorySeriesStore implements SeriesStore, AppenderHost {
     s.removed = true;
     this.removals++;
     s.release();
-    this.byKey.delete(s.labels.key);
+    this.byLabels.delete(s);
     this.removedInIdList++;
     this.postings.remove(s);
     if (state !== undefined) {
@@ -605,9 +607,8 @@ export class MemorySeriesStore implements SeriesStore, AppenderHost {
   }
 
   private create(pending: PendingSeries, state: SourceState): MemorySeries {
-    const interned = this.internValues ? this.internLabels(pending.labels) : pending.labels;
-    const series = new MemorySeries(this.arena, pending.id, interned, state.name);
-    this.byKey.set(interned.key, series);
+    const series = new MemorySeries(this.arena, pending.id, this.ownLabels(pending.labels), state.name);
+    this.byLabels.add(series);
     this.addToIdList(series);
     this.postings.add(series);
     state.series.push(series);
@@ -616,20 +617,19 @@ export class MemorySeriesStore implements SeriesStore, AppenderHost {
     return series;
   }
 
-  /** A label set equal to `labels` whose value strings are the ones already in the index, where present. */
-  private internLabels(labels: LabelSet): LabelSet {
+  /**
+   * The store's own label set for a new series, equal to `labels`: a fresh instance (so no key string a caller had
+   * built for `labels` stays with the series) whose values are the index's interned strings where known, and
+   * {@link ownedString} copies of new ones (so no parsed body stays alive through a slice of it).
+   */
+  private ownLabels(labels: LabelSet): LabelSet {
     const { names, values } = labels;
-    // String equality cannot tell instances apart, so rebuild whenever the index knows any of the values.
-    let known = false;
-    const record: Record<string, string> = Object.create(null) as Record<string, string>;
+    const own = new Array<string>(values.length);
     for (let i = 0; i < names.length; i++) {
-      const name = names[i] as string;
       const value = values[i] as string;
-      const interned = this.postings.intern(name, value);
-      if (interned !== undefined) known = true;
-      record[name] = interned ?? value;
+      own[i] = (this.internValues ? this.postings.intern(names[i] as string, value) : undefined) ?? ownedString(value);
     }
-    return known ? LabelSet.from(record) : labels;
+    return labels.withValues(own);
   }
 }
 

@@ -1,5 +1,6 @@
 import { MetadataConflictError } from '../errors.js';
 import type { MetricMetadata } from '../model/metadata.js';
+import { ownedString } from '../model/owned-string.js';
 
 /**
  * Family metadata per source (Prometheus keeps metadata per target and family; the Pushgateway checks type
@@ -23,15 +24,28 @@ export class MetadataRegistry {
     }
   }
 
-  /** {@link check}, then records the declaration. */
+  /**
+   * {@link check}, then records the declaration. Sources declaring a family alike (every push group of Flink's
+   * reporter does) share one object; a new declaration is kept as an {@link ownedString} copy, so no parsed body
+   * stays alive through its HELP text.
+   */
   set(source: string, family: string, metadata: MetricMetadata): void {
     this.check(source, family, metadata);
     let declared = this.byFamily.get(family);
     if (declared === undefined) {
       declared = new Map();
-      this.byFamily.set(family, declared);
+      this.byFamily.set(ownedString(family), declared);
     }
-    declared.set(source, metadata);
+    const current = declared.get(source);
+    if (current !== undefined && sameMetadata(current, metadata)) return;
+    let kept: MetricMetadata | undefined;
+    for (const m of declared.values()) {
+      if (sameMetadata(m, metadata)) {
+        kept = m;
+        break;
+      }
+    }
+    declared.set(source, kept ?? ownedMetadata(metadata));
   }
 
   /** The merged view of a family, or undefined. */
@@ -48,4 +62,12 @@ export class MetadataRegistry {
       if (declared.delete(source) && declared.size === 0) this.byFamily.delete(family);
     }
   }
+}
+
+function sameMetadata(a: MetricMetadata, b: MetricMetadata): boolean {
+  return a.type === b.type && a.help === b.help && a.unit === b.unit;
+}
+
+function ownedMetadata(m: MetricMetadata): MetricMetadata {
+  return m.unit === undefined ? { type: m.type, help: ownedString(m.help) } : { type: m.type, help: ownedString(m.help), unit: ownedString(m.unit) };
 }

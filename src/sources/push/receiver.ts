@@ -1,9 +1,10 @@
-import { MetadataConflictError, PushRejectedError, SeriesConflictError, SeriesLimitError } from '../../errors.js';
+import { MetadataConflictError, OutOfOrderSampleError, PushRejectedError, SeriesConflictError, SeriesLimitError } from '../../errors.js';
 import type { ParsedFamily } from '../../exposition/types.js';
 import { LabelSet } from '../../model/labels.js';
 import type { MetricMetadata } from '../../model/metadata.js';
 import { METRIC_NAME_LABEL } from '../../model/names.js';
-import type { Appender, SeriesStore, SourcePolicy } from '../../store/types.js';
+import { StringInterner } from '../../model/owned-string.js';
+import type { Appender, SeriesStore, SourcePolicy, StoredSeries } from '../../store/types.js';
 import { completeClassicFamily } from './classic-families.js';
 import type { GroupingKey } from './grouping-key.js';
 
@@ -58,12 +59,21 @@ export interface PushReceiverOptions {
   readonly now?: () => number;
 }
 
-/** One family as a group holds it: its metadata, the time of the push that brought it, its series. */
+/**
+ * One family as a group holds it: its metadata, the time of the push that brought it, and its series as the store
+ * holds them (their labels and last pushed value are the store's: no copy per series here, 8 B per series).
+ */
 interface GroupFamily {
   readonly metadata: MetricMetadata;
   readonly pushedAtMs: number;
-  /** Series by label key; values are the sample values of the last push (for the JSON view). */
-  readonly series: Map<string, { readonly labels: LabelSet; readonly value: number }>;
+  series: StoredSeries[];
+}
+
+/** A family staged by a push: its series still as the push's label sets, resolved to stored series after the commit. */
+interface StagedFamily {
+  readonly metadata: MetricMetadata;
+  readonly pushedAtMs: number;
+  readonly labels: readonly LabelSet[];
 }
 
 interface Group {
@@ -132,6 +142,11 @@ export class PushReceiver {
   private bodyLabels: readonly string[];
   /** Process identity → id of the group its last push went to (only with `groupByBodyLabels`). */
   private readonly processes = new Map<string, string>();
+  /**
+   * Family names and HELP texts as every group holds them: one copy each, not a slice of each push body (which
+   * would keep the whole body alive, bench/README.md "Push API").
+   */
+  private readonly texts = new StringInterner(65_536);
 
   constructor(private readonly opts: PushReceiverOptions) {
     this.now = opts.now ?? Date.now;
@@ -188,10 +203,9 @@ export class PushReceiver {
     if (group === undefined) group = this.newGroup(key, t);
     const app = this.opts.store.appender(group.source);
     try {
-      const fresh: LabelSet[] = [];
-      const next = this.stage(app, group, families, replace, t, fresh, replaced?.seriesCount ?? 0);
+      const next = this.stage(app, group, families, replace, t, replaced?.seriesCount ?? 0);
       app.commit();
-      this.apply(group, next, t, fresh);
+      this.apply(group, next, t);
       if (replaced !== undefined) {
         this.drop(replaced, t);
         this.opts.observer?.removed('replaced', 1);
@@ -268,34 +282,29 @@ export class PushReceiver {
     const t = this.tick();
     let groups = 0;
     let series = 0;
+    const isEnded = (s: StoredSeries): boolean => {
+      const id = s.labels.get('job_id');
+      return id !== undefined && isFinished(id);
+    };
     for (const g of [...this.groups.values()]) {
-      const ended: { family: string; key: string; labels: LabelSet }[] = [];
-      let others = 0;
-      for (const [name, f] of g.families) {
-        for (const [key, s] of f.series) {
-          const id = s.labels.get('job_id');
-          if (id !== undefined && isFinished(id)) ended.push({ family: name, key, labels: s.labels });
-          else others++;
-        }
-      }
-      if (ended.length === 0) continue;
-      if (others === 0) {
+      let ended = 0;
+      for (const f of g.families.values()) for (const s of f.series) if (isEnded(s)) ended++;
+      if (ended === 0) continue;
+      if (ended === g.seriesCount) {
         this.drop(g, t);
         groups++;
         continue;
       }
       const app = this.opts.store.appender(g.source);
-      for (const e of ended) app.appendStale(e.labels, t);
+      for (const f of g.families.values()) for (const s of f.series) if (isEnded(s)) app.appendStale(s.id, t);
       app.commit();
-      for (const e of ended) {
-        const f = g.families.get(e.family);
-        if (f === undefined) continue;
-        f.series.delete(e.key);
-        if (f.series.size === 0) g.families.delete(e.family);
+      for (const [name, f] of g.families) {
+        f.series = f.series.filter((s) => !isEnded(s));
+        if (f.series.length === 0) g.families.delete(name);
       }
-      g.seriesCount -= ended.length;
-      this.totalSeries -= ended.length;
-      series += ended.length;
+      g.seriesCount -= ended;
+      this.totalSeries -= ended;
+      series += ended;
     }
     if (groups > 0) this.opts.observer?.removed('job_finished', groups);
     if (groups > 0 || series > 0) this.report();
@@ -311,7 +320,12 @@ export class PushReceiver {
         labels: Object.fromEntries(g.key.labels),
         lastPushMs: g.lastPushMs,
         lastFailureMs: g.lastFailureMs,
-        families: [...g.families].map(([name, f]) => ({ name, metadata: f.metadata, pushedAtMs: f.pushedAtMs, series: [...f.series.values()] })),
+        families: [...g.families].map(([name, f]) => ({
+          name,
+          metadata: f.metadata,
+          pushedAtMs: f.pushedAtMs,
+          series: f.series.map((s) => ({ labels: s.labels, value: s.lastValue })),
+        })),
       }));
   }
 
@@ -396,8 +410,8 @@ export class PushReceiver {
   }
 
   /**
-   * Writes the push into `app` (not committed) and returns the group's families after it. O(size of the push +
-   * series of the replaced families).
+   * Writes the push into `app` (not committed) and returns the group's families after it: the pushed ones staged
+   * as label sets, the ones a POST keeps as they are. O(size of the push + series of the replaced families).
    */
   private stage(
     app: Appender,
@@ -405,12 +419,13 @@ export class PushReceiver {
     families: readonly ParsedFamily[],
     replace: boolean,
     t: number,
-    fresh: LabelSet[],
     /** Series of a group this push replaces (same process, new random job suffix): not counted against the total. */
     freed: number,
-  ): Map<string, GroupFamily> {
+  ): Map<string, GroupFamily | StagedFamily> {
     const grouping = group.key.labels;
-    const next = new Map<string, GroupFamily>(replace ? [] : group.families);
+    const next = new Map<string, GroupFamily | StagedFamily>(replace ? [] : group.families);
+    /** Refs of the series this push brings: the group's other series of the families it replaces end. */
+    const pushedRefs = new Set<number>();
     let pushedSeries = 0;
     for (const pushed of families) {
       const f = completeClassicFamily(pushed);
@@ -418,47 +433,34 @@ export class PushReceiver {
       if (this.opts.isReservedFamily?.(f.name) === true) {
         throw new PushRejectedError(400, 'reserved', `pushed metrics are invalid or inconsistent with existing metrics: metric family ${JSON.stringify(f.name)} is one of the sidecar's own`);
       }
-      const metadata: MetricMetadata = { type: f.type, help: f.help ?? '' };
+      const metadata: MetricMetadata = { type: f.type, help: this.texts.intern(f.help ?? '') };
       app.setMetadata(f.name, metadata);
-      const series = new Map<string, { labels: LabelSet; value: number }>();
-      const before = group.families.get(f.name)?.series;
+      const labelsList: LabelSet[] = [];
       for (const s of f.samples) {
         const record: Record<string, string> = { ...s.labels };
         for (const [n, v] of grouping) record[n] = v;
         if (record.instance === undefined) record.instance = '';
         record[METRIC_NAME_LABEL] = s.name;
         const labels = LabelSet.from(record);
-        if (series.has(labels.key)) {
-          throw new PushRejectedError(
-            400,
-            'duplicate',
-            `pushed metrics are invalid or inconsistent with existing metrics: collected metric ${labels.toString()} was collected before with the same name and label values`,
-          );
-        }
+        pushedRefs.add(this.appendOnce(app, labels, t, s.value));
         pushedSeries++;
         if (pushedSeries > this.limits.maxSeriesPerGroup) {
           throw new PushRejectedError(429, 'series_limit', `push brings more than push.limits.max_series_per_group = ${this.limits.maxSeriesPerGroup} series`);
         }
-        app.append(labels, t, s.value);
-        // Hold the store's own (interned) label set, not this push's copy: a series pushed again costs no memory
-        // of its own here (new series are swapped for the store's after the commit, see `apply`).
-        const known = before?.get(labels.key)?.labels;
-        if (known === undefined) fresh.push(labels);
-        series.set(labels.key, { labels: known ?? labels, value: s.value });
+        labelsList.push(labels);
       }
       // A later family of the same name in one body (protobuf) overwrites an earlier one, as in the Pushgateway.
-      next.set(f.name, { metadata, pushedAtMs: t, series });
+      next.set(this.texts.intern(f.name), { metadata, pushedAtMs: t, labels: labelsList });
     }
     let nextCount = 0;
-    for (const f of next.values()) nextCount += f.series.size;
+    for (const f of next.values()) nextCount += 'labels' in f ? f.labels.length : f.series.length;
     if (this.totalSeries - group.seriesCount - freed + nextCount > this.limits.maxSeriesTotal) {
       throw new PushRejectedError(429, 'series_limit', `push groups would hold more than push.limits.max_series_total = ${this.limits.maxSeriesTotal} series`);
     }
     // Series of the group that the push replaces and does not bring again end now.
     for (const [name, old] of group.families) {
-      const kept = next.get(name);
-      if (kept === old) continue;
-      for (const [k, s] of old.series) if (kept?.series.has(k) !== true) app.appendStale(s.labels, t);
+      if (next.get(name) === old) continue;
+      for (const s of old.series) if (!pushedRefs.has(s.id)) app.appendStale(s.id, t);
     }
     app.setMetadata(PUSH_TIME_METRIC, PUSH_TIME_META);
     app.setMetadata(PUSH_FAILURE_TIME_METRIC, PUSH_FAILURE_TIME_META);
@@ -467,20 +469,32 @@ export class PushReceiver {
     return next;
   }
 
-  private apply(group: Group, next: Map<string, GroupFamily>, t: number, fresh: readonly LabelSet[]): void {
+  /**
+   * Appends one pushed sample and returns its series ref. Every sample of a push has the push's time, newer than
+   * anything the group stored before, so the appender's out-of-order refusal here can only mean the label set came
+   * twice in this push: the Pushgateway's "collected before" error.
+   */
+  private appendOnce(app: Appender, labels: LabelSet, t: number, value: number): number {
+    try {
+      return app.append(labels, t, value);
+    } catch (e) {
+      if (!(e instanceof OutOfOrderSampleError)) throw e;
+      throw new PushRejectedError(
+        400,
+        'duplicate',
+        `pushed metrics are invalid or inconsistent with existing metrics: collected metric ${labels.toString()} was collected before with the same name and label values`,
+      );
+    }
+  }
+
+  /** Makes the committed push the group's state: staged families resolved to the store's series. */
+  private apply(group: Group, next: Map<string, GroupFamily | StagedFamily>, t: number): void {
     group.families.clear();
     let count = 0;
     for (const [name, f] of next) {
-      group.families.set(name, f);
-      count += f.series.size;
-    }
-    for (const labels of fresh) {
-      const stored = this.opts.store.get(labels);
-      const family = next.get(labels.metricName) ?? this.familyOfSample(next, labels.metricName);
-      const entry = family?.series.get(labels.key);
-      if (stored === undefined || family === undefined || entry === undefined) continue;
-      family.series.delete(labels.key);
-      family.series.set(stored.labels.key, { labels: stored.labels, value: entry.value });
+      const held = 'labels' in f ? { metadata: f.metadata, pushedAtMs: f.pushedAtMs, series: this.resolve(f.labels) } : f;
+      group.families.set(name, held);
+      count += held.series.length;
     }
     this.totalSeries += count - group.seriesCount;
     group.seriesCount = count;
@@ -488,15 +502,14 @@ export class PushReceiver {
     group.expiresAtMs = t + this.ttlMs;
   }
 
-  /** The family a `_sum`/`_count`/`_bucket` sample belongs to (its own name is not a family then). */
-  private familyOfSample(families: Map<string, GroupFamily>, sampleName: string): GroupFamily | undefined {
-    for (const suffix of ['_bucket', '_count', '_sum']) {
-      if (sampleName.endsWith(suffix)) {
-        const f = families.get(sampleName.slice(0, -suffix.length));
-        if (f !== undefined) return f;
-      }
+  /** The stored series of committed label sets (all present: the commit created or found each). */
+  private resolve(labels: readonly LabelSet[]): StoredSeries[] {
+    const out: StoredSeries[] = [];
+    for (const l of labels) {
+      const s = this.opts.store.get(l);
+      if (s !== undefined) out.push(s);
     }
-    return undefined;
+    return out;
   }
 
   /** `setPushFailedTimestamp`: the group (created if needed) shows the failure; nothing else changes. */
