@@ -1,6 +1,13 @@
 /** Exposition formats: Prometheus text 0.0.4 and OpenMetrics 1.0 — write, parse, negotiate. */
 export type { ExpositionFormat, ParsedFamily, ParsedSample } from './types.js';
-export { writeExposition, type WriteExpositionOptions } from './writer.js';
+export {
+  writeExposition,
+  writeExpositionChunks,
+  chunkAllocation,
+  EXPOSITION_CHUNK_BYTES,
+  type WriteExpositionOptions,
+  type ExpositionChunkOptions,
+} from './writer.js';
 export { parseTextExposition, parseGoFloat, type ParseExpositionOptions } from './parser.js';
 export {
   negotiateFormat,

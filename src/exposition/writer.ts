@@ -37,14 +37,53 @@ export function writeExposition(
   store: SeriesStore,
   options: WriteExpositionOptions & { output?: 'string' | 'buffer' } = {},
 ): string | Buffer {
-  const om = options.format === 'openmetrics';
-  // Everything, the self-metrics included (the `self` source), comes from the store: one writer, one truth.
-  const buf = renderBuffer(store, groupFamilies(store), om, om ? '# EOF\n' : '');
-  return options.output === 'buffer' ? buf : buf.toString('utf8');
+  let buf: Buffer | undefined;
+  for (const chunk of writeExpositionChunks(store, { format: options.format, chunkBytes: Infinity })) buf = chunk;
+  const out = buf ?? Buffer.alloc(0);
+  return options.output === 'buffer' ? out : out.toString('utf8');
 }
 
-/** Bytes per series to start the output buffer with (Flink-shaped series take ~270); it grows when short. */
+export interface ExpositionChunkOptions extends WriteExpositionOptions {
+  /**
+   * Bytes after which a chunk is handed out, at the next family boundary (a family is never split, so a chunk
+   * may be larger). Default 1 MiB; `Infinity` for one chunk.
+   */
+  readonly chunkBytes?: number;
+  /**
+   * Source of the chunk buffers (at least `chunkBytes` + a quarter; e.g. a pool whose buffers come back once sent).
+   * A chunk that must grow for a large family is copied into a new, larger buffer. Default `Buffer.allocUnsafe`.
+   */
+  readonly allocate?: (bytes: number) => Buffer;
+}
+
+/**
+ * {@link writeExposition} as a sequence of UTF-8 chunks of about `chunkBytes` each, cut between families, for an
+ * HTTP answer that is sent while it is rendered: the sender writes a chunk and takes the next one when the socket
+ * has drained, so a scrape of 100 000 pushed series (≈ 40 MB) holds a chunk at a time instead of the whole answer
+ * (bench/README.md, "Push API"). Families are read when their turn comes: a push between two chunks shows in the
+ * families after it, each family is consistent in itself. The concatenated chunks are byte for byte
+ * {@link writeExposition}'s output for the store at the time each family was rendered.
+ */
+export function* writeExpositionChunks(store: SeriesStore, options: ExpositionChunkOptions = {}): Generator<Buffer, void, undefined> {
+  const om = options.format === 'openmetrics';
+  // Everything, the self-metrics included (the `self` source), comes from the store: one writer, one truth.
+  const chunkBytes = options.chunkBytes ?? EXPOSITION_CHUNK_BYTES;
+  yield* renderChunks(store, groupFamilies(store), om, om ? '# EOF\n' : '', chunkBytes, options.allocate ?? ((n) => Buffer.allocUnsafe(n)));
+}
+
+/** Default chunk size of {@link writeExpositionChunks}; a chunk buffer is allocated with a quarter more. */
+export const EXPOSITION_CHUNK_BYTES = 1024 * 1024;
+
+/** Bytes of the buffer {@link writeExpositionChunks} needs per chunk for `chunkBytes`. */
+export function chunkAllocation(chunkBytes: number): number {
+  return chunkBytes + (chunkBytes >> 2);
+}
+
+/** Bytes per series to start the output buffer with before the first render of a store (Flink-shaped series take ~400). */
 const BYTES_PER_SERIES_GUESS = 320;
+
+/** Size of each store's last rendered answer: the next render of the same store allocates that much at once. */
+const lastSize = new WeakMap<SeriesStore, number>();
 
 /**
  * Buffer output. Why no cached `name{labels} ` string per series any more: profiling the first render after
@@ -57,15 +96,33 @@ const BYTES_PER_SERIES_GUESS = 320;
  * label runs equal to the previous line's are now copied from that line with one `copyWithin`, and integer
  * values are written as digits ({@link writeValue}).
  */
-function renderBuffer(store: SeriesStore, groups: readonly FamilyGroup[], om: boolean, tail: string): Buffer {
-  let buf: Buffer = Buffer.allocUnsafe(Math.max(64 * 1024, store.seriesCount * BYTES_PER_SERIES_GUESS));
+function* renderChunks(
+  store: SeriesStore,
+  groups: readonly FamilyGroup[],
+  om: boolean,
+  tail: string,
+  chunkBytes: number,
+  allocate: (bytes: number) => Buffer,
+): Generator<Buffer, void, undefined> {
+  const expected = lastSize.get(store) ?? store.seriesCount * BYTES_PER_SERIES_GUESS;
+  // One chunk: the whole answer at once (a little more than last time, so no growing copy). Several: a chunk and
+  // room for the family that crosses its end.
+  const chunked = Number.isFinite(chunkBytes);
+  let buf: Buffer = chunked ? allocate(chunkAllocation(chunkBytes)) : Buffer.allocUnsafe(Math.max(64 * 1024, Math.ceil(expected * 1.0625)));
   let pos = 0;
+  let total = 0;
   const names = new EncodedStrings(false);
   const values = new EncodedStrings(true);
   // Byte offsets of the previous line's parts in `buf` and of the line being written (layout below).
   let prevOff = new Int32Array(16);
   let curOff = new Int32Array(16);
   for (const group of groups) {
+    if (pos >= chunkBytes) {
+      total += pos;
+      yield buf.subarray(0, pos);
+      buf = allocate(chunkAllocation(chunkBytes));
+      pos = 0;
+    }
     let header = om ? openMetricsHeader(group, groups) : textHeader(group);
     for (const member of group.members) {
       let prev: LabelSet | undefined;
@@ -81,7 +138,9 @@ function renderBuffer(store: SeriesStore, groups: readonly FamilyGroup[], om: bo
         const n = labelNames.length;
         // Upper bound: every UTF-16 code unit of names and values takes at most 3 bytes (an escaped one 2),
         // plus `{`, `}`, `,`, `="`, `"`, the space, a value of at most 24 bytes and the new-line.
-        const need = 3 * (member.length + labels.key.length) + 4 * n + 32;
+        let chars = member.length;
+        for (let i = 0; i < n; i++) chars += (labelNames[i] as string).length + (labels.values[i] as string).length;
+        const need = 3 * chars + 4 * n + 32;
         if (pos + need > buf.length) buf = grow(buf, pos, need);
         if (curOff.length <= n + 1) {
           curOff = new Int32Array(2 * n + 2);
@@ -139,9 +198,12 @@ function renderBuffer(store: SeriesStore, groups: readonly FamilyGroup[], om: bo
     if (pos + tail.length * 3 > buf.length) buf = grow(buf, pos, tail.length * 3);
     pos += buf.write(tail, pos, 'utf8');
   }
-  // An exact-size copy when most of the buffer would be wasted.
-  return pos < buf.length / 2 ? Buffer.from(buf.subarray(0, pos)) : buf.subarray(0, pos);
+  lastSize.set(store, total + pos);
+  // One chunk: an exact-size copy when most of the buffer would be wasted (it is kept by whoever asked for it).
+  yield !chunked && pos < buf.length / 2 ? Buffer.from(buf.subarray(0, pos)) : buf.subarray(0, pos);
 }
+
+
 
 /**
  * Copies labels `from`..`to - 1` of the previous line (offsets `prevOff`) to `pos`, records their offsets in the
@@ -225,36 +287,55 @@ function writeDigits(x: number, buf: Buffer, end: number): number {
 
 /**
  * The strings of one render (label-value escaped when `escape`: `\` → `\\`, `"` → `\"`, LF → `\n`, as
- * {@link escapeLabelValue}), each UTF-8 encoded once, at its first use, straight into the output; later uses
- * copy those bytes from there. Lives for one render only; offsets stay valid when the output grows (the
- * grown buffer keeps its prefix).
+ * {@link escapeLabelValue}), each UTF-8 encoded once, at its first use, into a slab of its own; every use copies
+ * those bytes. Label values are interned by the store, so the slab holds each distinct value once (kilobytes for a
+ * Flink cluster), and output chunks already sent are not needed to copy from. Lives for one render only.
  */
 class EncodedStrings {
-  /** string → index into `starts`/`ends` (output offsets of the first occurrence). */
+  /** string → index into `starts`/`ends` (its bytes in `slab`). */
   private readonly where = new Map<string, number>();
   private readonly starts: number[] = [];
   private readonly ends: number[] = [];
+  private slab: Buffer = Buffer.allocUnsafe(64 * 1024);
+  private used = 0;
 
   constructor(private readonly escape: boolean) {}
 
   /** Writes `s` at `pos` of `out` (which has room for 3 bytes per code unit); returns the new position. */
   copy(s: string, out: Buffer, pos: number): number {
-    const id = this.where.get(s);
-    if (id !== undefined) return copyBytes(out, this.starts[id] as number, this.ends[id] as number, pos);
+    let id = this.where.get(s);
+    if (id === undefined) id = this.encode(s);
+    const start = this.starts[id] as number;
+    const end = this.ends[id] as number;
+    const slab = this.slab;
+    if (end - start < SHORT_COPY) {
+      for (let i = start; i < end; i++) out[pos++] = slab[i] as number;
+      return pos;
+    }
+    slab.copy(out, pos, start, end);
+    return pos + end - start;
+  }
+
+  private encode(s: string): number {
     const bytes = this.escape ? escapeLabelValue(s) : s;
-    let p = pos;
+    if (this.used + 3 * bytes.length > this.slab.length) this.slab = grow(this.slab, this.used, 3 * bytes.length);
+    const slab = this.slab;
+    const start = this.used;
+    let p = start;
     for (let i = 0; i < bytes.length; i++) {
       const c = bytes.charCodeAt(i);
       if (c >= 0x80) {
-        p = pos + out.write(bytes, pos, 'utf8');
+        p = start + slab.write(bytes, start, 'utf8');
         break;
       }
-      out[p++] = c;
+      slab[p++] = c;
     }
-    this.where.set(s, this.starts.length);
-    this.starts.push(pos);
+    this.used = p;
+    const id = this.starts.length;
+    this.where.set(s, id);
+    this.starts.push(start);
     this.ends.push(p);
-    return p;
+    return id;
   }
 }
 

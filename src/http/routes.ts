@@ -3,7 +3,7 @@ import express, { type Express, type NextFunction, type Request, type Response }
 import compression from 'compression';
 import type { Logger } from '../log/logger.js';
 import type { SeriesStore } from '../store/types.js';
-import { negotiateFormat, writeExposition } from '../exposition/index.js';
+import { metricsHandler } from './metrics-route.js';
 import { readPageData } from './page/page-data.js';
 import { PAGE_HTML } from './page/page-html.js';
 import { pushRouter, type PushHttpDeps } from './push-routes.js';
@@ -52,6 +52,10 @@ export function createHttpApp(deps: HttpDeps): Express {
       res.set('WWW-Authenticate', 'Basic').status(401).type('text/plain').send('Unauthorized\n');
     });
   }
+  // Before the compression middleware: /metrics compresses itself, a chunk at a time, so that its chunks can be
+  // reused once compressed (metrics-route.ts).
+  app.get('/metrics', metricsHandler(deps));
+
   // compression's default filter only knows mime-db's compressible types, and application/openmetrics-text is not one
   // of them: without this, the format Prometheus 3.x prefers would be sent uncompressed.
   app.use(
@@ -61,18 +65,6 @@ export function createHttpApp(deps: HttpDeps): Express {
   );
 
   if (deps.push) app.use(pushRouter(deps.push));
-
-  app.get('/metrics', async (req: Request, res: Response) => {
-    const { format, contentType } = negotiateFormat(req.headers.accept);
-    try {
-      await deps.beforeRender?.();
-      const body = writeExposition(deps.store, { format, output: 'buffer' });
-      res.status(200).set('Content-Type', contentType).send(body);
-    } catch (e) {
-      deps.logger.error({ err: e instanceof Error ? e.stack : String(e) }, 'rendering /metrics failed');
-      res.status(500).type('text/plain').send('error rendering metrics\n');
-    }
-  });
 
   // Before the query API's router, whose body parser would otherwise see the remote-write request first.
   if (deps.remoteWrite) app.post('/api/v1/write', remoteWriteHandler(deps.remoteWrite));

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { escapeLabelValue } from '../../../src/exposition/escape.js';
 import { formatFloat, formatOpenMetricsFloat } from '../../../src/exposition/format-float.js';
-import { writeExposition } from '../../../src/exposition/writer.js';
+import { chunkAllocation, writeExposition, writeExpositionChunks } from '../../../src/exposition/writer.js';
 import { labelSet, type LabelRecord } from '../../../src/model/labels.js';
 import { MemorySeriesStore } from '../../../src/store/memory-series-store.js';
 
@@ -58,6 +58,34 @@ describe('writeExposition Buffer output against the per-series rendering', () =>
         }
       }),
       { numRuns: 500 },
+    );
+  });
+
+  it('cuts the same output into chunks between families, from buffers of the allocator', () => {
+    fc.assert(
+      fc.property(seriesArb, fc.integer({ min: 1, max: 400 }), (drawn, chunkBytes) => {
+        const byKey = new Map<string, (typeof drawn)[number]>();
+        for (const s of drawn) byKey.set(labelSet(s.family, s.labels).key, s);
+        const series = [...byKey.values()];
+        const store = new MemorySeriesStore({ retentionMs: 600_000 });
+        store.appendSnapshot('src', 1000, series.map((s) => ({ labels: labelSet(s.family, s.labels), value: s.value })));
+        for (const om of [false, true]) {
+          const asked: number[] = [];
+          const chunks = [
+            ...writeExpositionChunks(store, {
+              format: om ? 'openmetrics' : 'text',
+              chunkBytes,
+              allocate: (n) => (asked.push(n), Buffer.alloc(n)),
+            }),
+          ];
+          expect(Buffer.concat(chunks).toString('utf8')).toBe(expected(series, om));
+          expect(asked.every((n) => n === chunkAllocation(chunkBytes))).toBe(true);
+          // Every chunk but the last reaches chunkBytes; every chunk after the first starts a family (or is the EOF).
+          for (const c of chunks.slice(0, -1)) expect(c.length).toBeGreaterThanOrEqual(chunkBytes);
+          for (const c of chunks.slice(1)) expect(c.toString('utf8')).toMatch(/^# (TYPE|EOF)/);
+        }
+      }),
+      { numRuns: 300 },
     );
   });
 });

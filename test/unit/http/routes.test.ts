@@ -9,7 +9,7 @@ import { F } from '../../../src/sources/flink/families.js';
 import { SelfMetrics } from '../../../src/self/metrics.js';
 import { SelfSource } from '../../../src/self/self-source.js';
 import { MemorySeriesStore } from '../../../src/store/index.js';
-import { parseTextExposition } from '../../../src/exposition/index.js';
+import { parseTextExposition, writeExposition } from '../../../src/exposition/index.js';
 
 let server: RunningServer | undefined;
 afterEach(async () => {
@@ -88,6 +88,34 @@ describe('HTTP routes', () => {
     expect(body.match(/# EOF/g)).toHaveLength(1);
     expect(body).toContain('# TYPE flink_job_restarts counter\n');
     expect(parseTextExposition(body, { format: 'openmetrics' }).length).toBeGreaterThan(2);
+  });
+
+  it('sends a large store in chunks, plain and gzipped, byte for byte the rendered exposition', async () => {
+    const store = new MemorySeriesStore({ retentionMs: 600_000 });
+    // ~2.8 MB of exposition: several 1 MiB chunks
+    for (let f = 0; f < 12; f++) {
+      store.setMetadata('push:tm', `flink_taskmanager_job_task_operator_m${f}`, { type: 'gauge', help: `metric ${f}` });
+      store.appendSnapshot(
+        'push:tm',
+        1000,
+        Array.from({ length: 1500 }, (_, i) => ({
+          labels: labelSet(`flink_taskmanager_job_task_operator_m${f}`, { job_id: 'ebdc4c7f7465fcd48daa2038a078058e', operator_name: `Source:_Kafka_topic_${i % 7}`, subtask_index: String(i), tm_id: `tm-${i % 13}` }),
+          value: i * f,
+        })),
+      );
+    }
+    const app = createHttpApp({ store, logger: nullLogger, ready: () => true, restUrl: () => '' });
+    server = await startServer(app, '127.0.0.1', 0);
+    const url = `http://127.0.0.1:${server.address.port}/metrics`;
+    const rendered = writeExposition(store, { output: 'buffer' });
+    expect(rendered.length).toBeGreaterThan(2.5 * 1024 * 1024);
+    const plain = await request(url, { headers: { 'accept-encoding': 'identity' } });
+    expect(plain.headers['transfer-encoding']).toBe('chunked');
+    expect(Buffer.from(await plain.body.arrayBuffer()).equals(rendered)).toBe(true);
+    const zipped = await request(url, { headers: { 'accept-encoding': 'gzip' } });
+    expect(zipped.headers['content-encoding']).toBe('gzip');
+    expect(zipped.headers['vary']).toBe('Accept-Encoding');
+    expect(gunzipSync(Buffer.from(await zipped.body.arrayBuffer())).equals(rendered)).toBe(true);
   });
 
   it('answers /-/healthy always and /-/ready only after the first poll', async () => {
