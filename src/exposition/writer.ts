@@ -1,7 +1,7 @@
 import type { LabelSet } from '../model/labels.js';
 import { METRIC_NAME_LABEL } from '../model/names.js';
 import type { MetricMetadata } from '../model/metadata.js';
-import type { SeriesStore } from '../store/types.js';
+import type { SeriesStore, StoredSeries } from '../store/types.js';
 import { escapeHelpText, escapeLabelValue } from './escape.js';
 import { formatFloat, formatOpenMetricsFloat } from './format-float.js';
 import type { ExpositionFormat } from './types.js';
@@ -108,102 +108,157 @@ function* renderChunks(
   // One chunk: the whole answer at once (a little more than last time, so no growing copy). Several: a chunk and
   // room for the family that crosses its end.
   const chunked = Number.isFinite(chunkBytes);
-  let buf: Buffer = chunked ? allocate(chunkAllocation(chunkBytes)) : Buffer.allocUnsafe(Math.max(64 * 1024, Math.ceil(expected * 1.0625)));
-  let pos = 0;
+  const w = new LineWriter(chunked ? allocate(chunkAllocation(chunkBytes)) : Buffer.allocUnsafe(Math.max(64 * 1024, Math.ceil(expected * 1.0625))), om);
   let total = 0;
-  const names = new EncodedStrings(false);
-  const values = new EncodedStrings(true);
-  // Byte offsets of the previous line's parts in `buf` and of the line being written (layout below).
-  let prevOff = new Int32Array(16);
-  let curOff = new Int32Array(16);
   for (const group of groups) {
-    if (pos >= chunkBytes) {
-      total += pos;
-      yield buf.subarray(0, pos);
-      buf = allocate(chunkAllocation(chunkBytes));
-      pos = 0;
+    if (w.pos >= chunkBytes) {
+      total += w.pos;
+      yield w.buf.subarray(0, w.pos);
+      w.buf = allocate(chunkAllocation(chunkBytes));
+      w.pos = 0;
     }
     let header = om ? openMetricsHeader(group, groups) : textHeader(group);
-    for (const member of group.members) {
-      let prev: LabelSet | undefined;
-      for (const series of store.family(member)) {
-        if (series.isStale) continue;
-        if (header !== '') {
-          if (pos + header.length * 3 > buf.length) buf = grow(buf, pos, header.length * 3);
-          pos += buf.write(header, pos, 'utf8');
-          header = '';
-        }
-        const labels = series.labels;
-        const labelNames = labels.names;
-        const n = labelNames.length;
-        // Upper bound: every UTF-16 code unit of names and values takes at most 3 bytes (an escaped one 2),
-        // plus `{`, `}`, `,`, `="`, `"`, the space, a value of at most 24 bytes and the new-line.
-        let chars = member.length;
-        for (let i = 0; i < n; i++) chars += (labelNames[i] as string).length + (labels.values[i] as string).length;
-        const need = 3 * chars + 4 * n + 32;
-        if (pos + need > buf.length) buf = grow(buf, pos, need);
-        if (curOff.length <= n + 1) {
-          curOff = new Int32Array(2 * n + 2);
-          prevOff = new Int32Array(2 * n + 2);
-          prev = undefined;
-        }
-        // Consecutive series of a family mostly share the metric name and their leading label values (same
-        // job, same task, next subtask): runs equal to the previous line are copied from that line in one move.
-        // Offsets: entry 0 is the line start, entry i + 1 the `{`/`,` before label i (empty for `__name__`),
-        // entry n + 1 where `}` goes.
-        const same = prev !== undefined && prev.names === labelNames ? prev.values : undefined;
-        const vals = labels.values;
-        let run = -1; // offset index where the pending run copied from the previous line starts, -1 for none
-        if (same !== undefined) run = 0;
-        else {
-          curOff[0] = pos;
-          pos = names.copy(member, buf, pos);
-        }
-        let first = true;
+    for (const member of group.members) header = w.family(member, store.family(member), header);
+  }
+  if (tail !== '') w.text(tail);
+  lastSize.set(store, total + w.pos);
+  // One chunk: an exact-size copy when most of the buffer would be wasted (it is kept by whoever asked for it).
+  const { buf, pos } = w;
+  yield !chunked && pos < buf.length / 2 ? Buffer.from(buf.subarray(0, pos)) : buf.subarray(0, pos);
+}
+
+/**
+ * Writes sample lines into `buf` from `pos` (both advanced as it goes; the caller swaps in a new chunk between
+ * families). A class with a plain method rather than code in the generator: the hot loop optimizes better outside
+ * a resumable function.
+ */
+class LineWriter {
+  pos = 0;
+  private readonly names = new EncodedStrings(false);
+  private readonly values = new EncodedStrings(true);
+  // Byte offsets of the previous line's parts in `buf` and of the line being written (layout in `family`).
+  private prevOff = new Int32Array(16);
+  private curOff = new Int32Array(16);
+
+  constructor(
+    public buf: Buffer,
+    private readonly om: boolean,
+  ) {}
+
+  /** Writes `s` (UTF-8). */
+  text(s: string): void {
+    if (this.pos + 3 * s.length > this.buf.length) this.buf = grow(this.buf, this.pos, 3 * s.length);
+    this.pos += this.buf.write(s, this.pos, 'utf8');
+  }
+
+  /**
+   * Writes the live series of family `member` (sample name), `header` before the first one. Returns the header
+   * still to write ('' once written), for the next member of the same exposed family.
+   *
+   * Consecutive series of a family mostly share their label values (same job, same task, next subtask; push
+   * groups that differ in `job` only): runs of labels equal to the previous line's, the metric name included,
+   * are copied from that line in one move. Offsets: entry 0 is the line start, entry i + 1 the `{`/`,` before
+   * label i (empty for `__name__`), entry n + 1 where `}` goes. Room is checked where bytes are written (every
+   * UTF-16 code unit takes at most 3 bytes, an escaped one 2; growing keeps the line's offsets), not summed for
+   * the line up front: reading every value's length was the render's hottest line (profiled, bench/README.md).
+   */
+  family(member: string, series: Iterable<StoredSeries>, header: string): string {
+    const { names, values, om } = this;
+    let { buf, pos, prevOff, curOff } = this;
+    let prevNames: readonly string[] | undefined;
+    let prevVals: readonly string[] = [];
+    let nameAt = -1; // index of `__name__` in the current name list, -1 when absent
+    for (const s of series) {
+      if (s.isStale) continue;
+      if (header !== '') {
+        this.buf = buf;
+        this.pos = pos;
+        this.text(header);
+        ({ buf, pos } = this);
+        header = '';
+      }
+      const labels = s.labels;
+      const labelNames = labels.names;
+      const vals = labels.values;
+      const n = labelNames.length;
+      if (curOff.length <= n + 1) {
+        curOff = new Int32Array(2 * n + 2);
+        prevOff = new Int32Array(2 * n + 2);
+        prevNames = undefined;
+      }
+      if (labelNames !== prevNames) nameAt = labelNames.indexOf(METRIC_NAME_LABEL);
+      // The label that opens the braces: the first one that is not `__name__`.
+      const firstLabel = nameAt === 0 ? 1 : 0;
+      if (labelNames === prevNames) {
+        let run = 0; // offset index where the pending run copied from the previous line starts, -1 for none
         for (let i = 0; i < n; i++) {
-          if (same !== undefined && same[i] === vals[i]) {
+          const v = vals[i] as string;
+          if (prevVals[i] === v) {
             if (run < 0) run = i + 1;
-            if (labelNames[i] !== METRIC_NAME_LABEL) first = false;
             continue;
           }
           if (run >= 0) {
+            const bytes = (prevOff[i + 1] as number) - (prevOff[run] as number);
+            if (pos + bytes > buf.length) buf = grow(buf, pos, bytes);
             pos = copyRun(buf, pos, prevOff, curOff, run, i + 1);
             run = -1;
           }
           curOff[i + 1] = pos;
+          if (i === nameAt) continue;
           const name = labelNames[i] as string;
-          if (name === METRIC_NAME_LABEL) continue;
-          buf[pos++] = first ? 0x7b : 0x2c; // `{` or `,`
-          first = false;
+          const room = 3 * (name.length + v.length) + 4; // `{` or `,`, `="`, `"`
+          if (pos + room > buf.length) buf = grow(buf, pos, room);
+          buf[pos++] = i === firstLabel ? 0x7b : 0x2c; // `{` or `,`
           pos = names.copy(name, buf, pos);
           buf[pos++] = 0x3d; // =
           buf[pos++] = 0x22; // "
-          pos = values.copy(vals[i] as string, buf, pos);
+          pos = values.copy(v, buf, pos);
           buf[pos++] = 0x22;
         }
-        if (run >= 0) pos = copyRun(buf, pos, prevOff, curOff, run, n + 1);
-        curOff[n + 1] = pos;
-        if (!first) buf[pos++] = 0x7d; // }
-        buf[pos++] = 0x20;
-        pos = writeValue(series.lastValue, om, buf, pos);
-        buf[pos++] = 10;
-        const t = prevOff;
-        prevOff = curOff;
-        curOff = t;
-        prev = labels;
+        if (run >= 0) {
+          const bytes = (prevOff[n + 1] as number) - (prevOff[run] as number);
+          if (pos + bytes > buf.length) buf = grow(buf, pos, bytes);
+          pos = copyRun(buf, pos, prevOff, curOff, run, n + 1);
+        }
+      } else {
+        curOff[0] = pos;
+        if (pos + 3 * member.length > buf.length) buf = grow(buf, pos, 3 * member.length);
+        pos = names.copy(member, buf, pos);
+        for (let i = 0; i < n; i++) {
+          curOff[i + 1] = pos;
+          if (i === nameAt) continue;
+          const name = labelNames[i] as string;
+          const v = vals[i] as string;
+          const room = 3 * (name.length + v.length) + 4;
+          if (pos + room > buf.length) buf = grow(buf, pos, room);
+          buf[pos++] = i === firstLabel ? 0x7b : 0x2c;
+          pos = names.copy(name, buf, pos);
+          buf[pos++] = 0x3d;
+          buf[pos++] = 0x22;
+          pos = values.copy(v, buf, pos);
+          buf[pos++] = 0x22;
+        }
       }
+      curOff[n + 1] = pos;
+      // `}`, the space, a value of at most 24 bytes, the new-line
+      if (pos + 27 > buf.length) buf = grow(buf, pos, 27);
+      if (n > (nameAt >= 0 ? 1 : 0)) buf[pos++] = 0x7d; // }
+      buf[pos++] = 0x20;
+      pos = writeValue(s.lastValue, om, buf, pos);
+      buf[pos++] = 10;
+      const t = prevOff;
+      prevOff = curOff;
+      curOff = t;
+      prevNames = labelNames;
+      prevVals = vals;
     }
+    this.buf = buf;
+    this.pos = pos;
+    this.prevOff = prevOff;
+    this.curOff = curOff;
+    return header;
   }
-  if (tail !== '') {
-    if (pos + tail.length * 3 > buf.length) buf = grow(buf, pos, tail.length * 3);
-    pos += buf.write(tail, pos, 'utf8');
-  }
-  lastSize.set(store, total + pos);
-  // One chunk: an exact-size copy when most of the buffer would be wasted (it is kept by whoever asked for it).
-  yield !chunked && pos < buf.length / 2 ? Buffer.from(buf.subarray(0, pos)) : buf.subarray(0, pos);
 }
-
-
 
 /**
  * Copies labels `from`..`to - 1` of the previous line (offsets `prevOff`) to `pos`, records their offsets in the

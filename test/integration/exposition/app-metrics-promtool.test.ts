@@ -218,8 +218,12 @@ describe('the real /metrics body of the sidecar through promtool', () => {
       // prom-client's OpenMetrics `metrics()` renamed the shared metric object, so after the first OpenMetrics scrape
       // text 0.0.4 served `flink_bridge_poll_cycles{...}` instead of `…_total`. The self-metrics now go through the
       // series store (src/self/self-source.ts) and one writer renders both formats.
+      // Except the GC histogram, which gains a `kind` series the first time V8 runs that kind of collection (a scrape
+      // between the two may be what triggers the first minor GC of a young process).
       it('text 0.0.4 after an OpenMetrics scrape has the same series as before', () => {
-        expect(seriesKeys(textAfterOpenMetrics)).toEqual(seriesKeys(text));
+        const stable = (keys: string[]): string[] => keys.filter((k) => !k.startsWith('["flink_bridge_nodejs_gc_duration_seconds'));
+        expect(stable(seriesKeys(textAfterOpenMetrics))).toEqual(stable(seriesKeys(text)));
+        expect(seriesKeys(textAfterOpenMetrics)).toEqual(expect.arrayContaining(seriesKeys(text)));
       });
 
       for (const peer of peers) {
