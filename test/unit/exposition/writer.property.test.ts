@@ -42,16 +42,23 @@ function expected(series: { family: string; labels: LabelRecord; value: number }
   return `${lines.join('\n')}\n`;
 }
 
+type Drawn = { family: string; labels: LabelRecord; value: number };
+
+/** A store holding the drawn series, one per label set (the store keeps the last value of a repeated one). */
+function storeOf(drawn: readonly Drawn[]): { series: Drawn[]; store: MemorySeriesStore } {
+  const byKey = new Map<string, Drawn>();
+  for (const s of drawn) byKey.set(labelSet(s.family, s.labels).key, s);
+  const series = [...byKey.values()];
+  const store = new MemorySeriesStore({ retentionMs: 600_000 });
+  store.appendSnapshot('src', 1000, series.map((s) => ({ labels: labelSet(s.family, s.labels), value: s.value })));
+  return { series, store };
+}
+
 describe('writeExposition Buffer output against the per-series rendering', () => {
   it('writes every line as formatFloat and escapeLabelValue would, in both formats', () => {
     fc.assert(
       fc.property(seriesArb, (drawn) => {
-        // One series per label set (the store keeps the last value of a repeated one).
-        const byKey = new Map<string, (typeof drawn)[number]>();
-        for (const s of drawn) byKey.set(labelSet(s.family, s.labels).key, s);
-        const series = [...byKey.values()];
-        const store = new MemorySeriesStore({ retentionMs: 600_000 });
-        store.appendSnapshot('src', 1000, series.map((s) => ({ labels: labelSet(s.family, s.labels), value: s.value })));
+        const { series, store } = storeOf(drawn);
         for (const om of [false, true]) {
           const format = om ? 'openmetrics' : 'text';
           expect(writeExposition(store, { format, output: 'buffer' }).toString('utf8')).toBe(expected(series, om));
@@ -64,11 +71,7 @@ describe('writeExposition Buffer output against the per-series rendering', () =>
   it('cuts the same output into chunks between families, from buffers of the allocator', () => {
     fc.assert(
       fc.property(seriesArb, fc.integer({ min: 1, max: 400 }), (drawn, chunkBytes) => {
-        const byKey = new Map<string, (typeof drawn)[number]>();
-        for (const s of drawn) byKey.set(labelSet(s.family, s.labels).key, s);
-        const series = [...byKey.values()];
-        const store = new MemorySeriesStore({ retentionMs: 600_000 });
-        store.appendSnapshot('src', 1000, series.map((s) => ({ labels: labelSet(s.family, s.labels), value: s.value })));
+        const { series, store } = storeOf(drawn);
         for (const om of [false, true]) {
           const asked: number[] = [];
           const chunks = [
