@@ -138,9 +138,10 @@ export function createApiRouter(deps: ApiDeps): Router {
     const sets = parseMatchSets(matches);
     const { start, end } = timeRange(req);
     const q = deps.store.querier(start, end);
-    const seen = new Map<string, LabelSet>();
-    for (const ms of sets) for (const s of q.select(ms)) seen.set(s.series.labels.key, s.series.labels);
-    let out = [...seen.values()].sort(compareLabels).map((l) => l.toRecord());
+    // Stored series are unique by label set already; several match[] sets may select one twice (by instance).
+    const seen = new Set<LabelSet>();
+    for (const ms of sets) for (const s of q.select(ms)) seen.add(s.series.labels);
+    let out = [...seen].sort(compareLabels).map((l) => l.toRecord());
     const warnings: string[] = [];
     if (limit > 0 && out.length > limit) {
       out = out.slice(0, limit);

@@ -4,6 +4,7 @@ import { COMPARISON_OPS } from '../ast.js';
 import type { PromSemantics } from '../semantics.js';
 import { deleteLabels, goLabelsString, keepLabels, setLabel, signature, withoutName } from './labels.js';
 import type { LabelSet } from '../../model/labels.js';
+import { LabelIndex } from '../../store/label-index.js';
 import type { ESample } from './types.js';
 
 /**
@@ -191,7 +192,8 @@ export function vectorBinop(
 
   const out: ESample[] = [];
   const matchedOne = new Set<string>();
-  const matchedMany = new Map<string, Set<string>>();
+  // Result label sets per signature, through hashes: `LabelSet.key` on a stored series' labels would stay on it.
+  const matchedMany = new Map<string, LabelIndex<{ readonly labels: LabelSet }>>();
 
   const doBinop = (ls: ESample, rs: ESample, sig: string): void => {
     let fl = ls.v;
@@ -211,9 +213,9 @@ export function vectorBinop(
       matchedOne.add(sig);
     } else {
       let inserted = matchedMany.get(sig);
-      if (inserted === undefined) matchedMany.set(sig, (inserted = new Set()));
-      if (inserted.has(metric.key)) throw new PromQLEvalError('multiple matches for labels: grouping labels must ensure unique matches');
-      inserted.add(metric.key);
+      if (inserted === undefined) matchedMany.set(sig, (inserted = new LabelIndex()));
+      if (inserted.get(metric) !== undefined) throw new PromQLEvalError('multiple matches for labels: grouping labels must ensure unique matches');
+      inserted.add({ labels: metric });
     }
     if (!keep && !returnBool) return;
     // Go sets DropName from `bool` only: a comparison's filtered lhs keeps its name even if it was flagged.

@@ -1,5 +1,6 @@
 import { PromQLCanceledError, PromQLEvalError } from '../../errors.js';
 import { LabelSet } from '../../model/labels.js';
+import { LabelIndex } from '../../store/label-index.js';
 import type { Querier, SeriesStore } from '../../store/types.js';
 import { DEFAULT_LOOKBACK_MS } from '../../store/value-at.js';
 import type { Expr } from '../ast.js';
@@ -108,7 +109,8 @@ export class Engine {
     if (!(stepMs > 0)) throw new PromQLEvalError('zero or negative query resolution step widths are not accepted. Try a positive integer');
     if (endMs < startMs) throw new PromQLEvalError('end timestamp must not be before start time');
     const ev = this.evaluator(expr, startMs, endMs, stepMs, opts, typeof query === 'string' ? query : opts.queryText);
-    const series = new Map<string, { labels: LabelSet; t: number[]; v: number[] }>();
+    // By label set through hashes, not `LabelSet.key`: a key built for a stored series would stay on it (~400 B).
+    const series = new LabelIndex<{ labels: LabelSet; t: number[]; v: number[] }>();
     let lastYield = Date.now();
     let kept = 0;
     for (let t = startMs; t <= endMs; t += stepMs) {
@@ -122,8 +124,8 @@ export class Engine {
       }
       for (const s of samples) {
         const labels = s.dropName ? withoutName(s.labels) : s.labels;
-        let out = series.get(labels.key);
-        if (out === undefined) series.set(labels.key, (out = { labels, t: [], v: [] }));
+        let out = series.get(labels);
+        if (out === undefined) series.add((out = { labels, t: [], v: [] }));
         if (out.t[out.t.length - 1] === t) throw new PromQLEvalError('vector cannot contain metrics with the same labelset');
         out.t.push(t);
         out.v.push(s.v);
@@ -180,21 +182,22 @@ function toValue(v: EValue, t: number): Value {
       return { type: 'string', t, v: v.v };
     case 'vector': {
       const out: Vector = [];
-      const seen = new Set<string>();
+      const seen = new LabelIndex<{ labels: LabelSet }>();
       for (const s of v.samples) {
         const labels = s.dropName ? withoutName(s.labels) : s.labels;
-        if (seen.has(labels.key)) throw new PromQLEvalError('vector cannot contain metrics with the same labelset');
-        seen.add(labels.key);
-        out.push({ labels, t, v: s.v });
+        if (seen.get(labels) !== undefined) throw new PromQLEvalError('vector cannot contain metrics with the same labelset');
+        const sample = { labels, t, v: s.v };
+        seen.add(sample);
+        out.push(sample);
       }
       return { type: 'vector', vector: out };
     }
     case 'matrix': {
-      const merged = new Map<string, { labels: LabelSet; pts: [number, number][] }>();
+      const merged = new LabelIndex<{ labels: LabelSet; pts: [number, number][] }>();
       for (const s of v.series) {
         const labels = s.dropName ? withoutName(s.labels) : s.labels;
-        let m = merged.get(labels.key);
-        if (m === undefined) merged.set(labels.key, (m = { labels, pts: [] }));
+        let m = merged.get(labels);
+        if (m === undefined) merged.add((m = { labels, pts: [] }));
         for (let i = 0; i < s.t.length; i++) m.pts.push([s.t[i] as number, s.v[i] as number]);
       }
       const matrix: Matrix = [];

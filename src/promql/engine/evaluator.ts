@@ -1,5 +1,6 @@
 import { PromQLCanceledError, PromQLEvalError, PromQLTimeoutError, PromQLTooManySamplesError, PromQLUnsupportedError } from '../../errors.js';
 import { LabelSet } from '../../model/labels.js';
+import { LabelIndex } from '../../store/label-index.js';
 import type { LabelMatcher, QueriedSeries, Querier } from '../../store/types.js';
 import { valueAt } from '../../store/value-at.js';
 import type { Aggregation, BinaryExpr, Call, Expr, MatrixSelector, Subquery, VectorSelector } from '../ast.js';
@@ -119,11 +120,12 @@ export class Evaluator {
     if (this.s.delayedNameRemoval || v.kind !== 'vector' || e.type === 'vectorSelector' || e.type === 'parenExpr') return v;
     // Without delayed removal (Prometheus's default, and 2.x), every operation drops the name at once, and a result
     // with two equal label sets is an error right there (rangeEval's ContainsSameLabelset check).
-    const seen = new Set<string>();
+    // By label set through hashes, not `LabelSet.key`: a key built for a stored series would stay on it (~400 B).
+    const seen = new LabelIndex<{ readonly labels: LabelSet }>();
     const samples = v.samples.map((s) => {
       const out = s.dropName ? { labels: withoutName(s.labels), v: s.v, dropName: false } : s;
-      if (seen.has(out.labels.key)) throw new PromQLEvalError('vector cannot contain metrics with the same labelset');
-      seen.add(out.labels.key);
+      if (seen.get(out.labels) !== undefined) throw new PromQLEvalError('vector cannot contain metrics with the same labelset');
+      seen.add(out);
       return out;
     });
     return { kind: 'vector', samples };
@@ -235,7 +237,7 @@ export class Evaluator {
     const from = end - range;
     let first = step * Math.trunc(from / step);
     if (this.s.semantics === '3.x' ? first <= from : first < from) first += step;
-    const byKey = new Map<string, { labels: LabelSet; t: number[]; v: number[]; dropName: boolean }>();
+    const byKey = new LabelIndex<{ labels: LabelSet; t: number[]; v: number[]; dropName: boolean }>();
     // The inner expression at an absolute time does not depend on the outer step, and consecutive outer steps
     // share most subquery steps: remember them per node, forgetting the ones older than this window.
     let memo = this.subqueryMemo.get(e);
@@ -251,9 +253,8 @@ export class Evaluator {
         memo.set(ts, samples);
       }
       for (const s of samples) {
-        const key = s.labels.key;
-        let series = byKey.get(key);
-        if (series === undefined) byKey.set(key, (series = { labels: s.labels, t: [], v: [], dropName: s.dropName }));
+        let series = byKey.get(s.labels);
+        if (series === undefined) byKey.add((series = { labels: s.labels, t: [], v: [], dropName: s.dropName }));
         if (s.dropName) series.dropName = true;
         series.t.push(ts);
         series.v.push(s.v);
@@ -375,7 +376,13 @@ export class Evaluator {
         const bare = args.find((x) => exprType(x) === 'vector')?.type === 'vectorSelector';
         const input = vec.map((s) => ({ labels: s.labels, t: bare ? (s.storedT ?? t) : t, v: s.v }));
         const result = this.histogramAnnotations(name, args, input, scalars, strings) ?? impl.impl(input, scalars, strings, ctx);
-        const byKey = new Map(vec.map((s) => [s.labels.key, s.dropName]));
+        const byLabels = new LabelIndex<(typeof vec)[number]>();
+        for (const s of vec) {
+          // the last sample of a label set wins, as a Map keyed by it would have it
+          const earlier = byLabels.get(s.labels);
+          if (earlier !== undefined) byLabels.delete(earlier);
+          byLabels.add(s);
+        }
         const keepsName = impl.traits.keepsName;
         // A relabelled __name__ is a new name: label_replace/label_join into __name__ clear the delayed removal.
         const renamesName = (name === 'label_replace' || name === 'label_join') && strings[0] === '__name__';
@@ -384,7 +391,7 @@ export class Evaluator {
           samples: result.map((s, i) => ({
             labels: s.labels,
             v: s.v,
-            dropName: !keepsName || (!renamesName && (byKey.get(s.labels.key) ?? vec[i]?.dropName ?? false)),
+            dropName: !keepsName || (!renamesName && (byLabels.get(s.labels)?.dropName ?? vec[i]?.dropName ?? false)),
           })),
         };
       }
