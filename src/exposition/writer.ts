@@ -163,7 +163,7 @@ class LineWriter {
    * the line up front: reading every value's length was the render's hottest line (profiled, bench/README.md).
    */
   family(member: string, series: Iterable<StoredSeries>, header: string): string {
-    const { names, values, om } = this;
+    const { names, om } = this;
     let { buf, pos, prevOff, curOff } = this;
     let prevNames: readonly string[] | undefined;
     let prevVals: readonly string[] = [];
@@ -208,12 +208,7 @@ class LineWriter {
           const name = labelNames[i] as string;
           const room = 3 * (name.length + v.length) + 4; // `{` or `,`, `="`, `"`
           if (pos + room > buf.length) buf = grow(buf, pos, room);
-          buf[pos++] = i === firstLabel ? 0x7b : 0x2c; // `{` or `,`
-          pos = names.copy(name, buf, pos);
-          buf[pos++] = 0x3d; // =
-          buf[pos++] = 0x22; // "
-          pos = values.copy(v, buf, pos);
-          buf[pos++] = 0x22;
+          pos = this.label(buf, pos, i === firstLabel, name, v);
         }
         if (run >= 0) {
           const bytes = (prevOff[n + 1] as number) - (prevOff[run] as number);
@@ -231,12 +226,7 @@ class LineWriter {
           const v = vals[i] as string;
           const room = 3 * (name.length + v.length) + 4;
           if (pos + room > buf.length) buf = grow(buf, pos, room);
-          buf[pos++] = i === firstLabel ? 0x7b : 0x2c;
-          pos = names.copy(name, buf, pos);
-          buf[pos++] = 0x3d;
-          buf[pos++] = 0x22;
-          pos = values.copy(v, buf, pos);
-          buf[pos++] = 0x22;
+          pos = this.label(buf, pos, i === firstLabel, name, v);
         }
       }
       curOff[n + 1] = pos;
@@ -257,6 +247,17 @@ class LineWriter {
     this.prevOff = prevOff;
     this.curOff = curOff;
     return header;
+  }
+
+  /** Writes `{name="value"` (`,` instead of `{` unless `opens`) at `pos`, which has room; returns the new position. */
+  private label(buf: Buffer, pos: number, opens: boolean, name: string, value: string): number {
+    buf[pos++] = opens ? 0x7b : 0x2c; // `{` or `,`
+    pos = this.names.copy(name, buf, pos);
+    buf[pos++] = 0x3d; // =
+    buf[pos++] = 0x22; // "
+    pos = this.values.copy(value, buf, pos);
+    buf[pos++] = 0x22;
+    return pos;
   }
 }
 
